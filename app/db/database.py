@@ -1,0 +1,200 @@
+"""Opening a database file: SQLite pragmas, transactions, migrations with a backup first.
+
+``open_database`` is the only way in. It refuses a file that is not a Ledgerdesk database or
+that a newer Ledgerdesk wrote, backs a file up before migrating it, and creates a new file
+readable by its owner only. Alembic is imported only when a migration is really needed,
+which keeps it (0.34 s) off the start-up path of an up-to-date file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+# The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
+SCHEMA_HEAD = "0001_initial"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseFileError(Exception):
+    """The file cannot be used: not a database, damaged, from a newer version, unwritable."""
+
+
+def _is_sqlite_url(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _url_for(target: str | Path) -> tuple[str, Path | None]:
+    text_target = str(target)
+    if "://" in text_target:
+        url = make_url(text_target)
+        path = Path(url.database).resolve() if url.drivername.startswith("sqlite") and \
+            url.database and url.database != ":memory:" else None
+        return text_target, path
+    path = Path(text_target).expanduser().resolve()
+    return f"sqlite:///{path}", path
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL",
+                       "busy_timeout=5000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the write lock at BEGIN, so two processes never deadlock upgrading
+        # a read lock; readers use a deferred (snapshot) transaction.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """A handle on one database: transactions for the services, nothing else."""
+
+    def __init__(self, engine: Engine, path: Path | None) -> None:
+        self.engine = engine
+        self.path = path
+        self.url = engine.url.render_as_string(hide_password=True)
+        writer = engine.execution_options(sqlite_begin="IMMEDIATE") \
+            if engine.dialect.name == "sqlite" else engine
+        self._writer = sessionmaker(writer, expire_on_commit=False)
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits at the end, rolls everything back on any exception."""
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only snapshot; anything written in it is rolled back."""
+        with self._reader() as session, session.begin():
+            yield session
+            session.rollback()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(target: str | Path, *, migrate: bool = True) -> Database:
+    """Open (creating or migrating as needed) the database at a path or SQLAlchemy URL."""
+    url, path = _url_for(target)
+    if path is not None:
+        _prepare_file(path)
+    engine = create_engine(url)
+    if _is_sqlite_url(url):
+        _install_sqlite_pragmas(engine)
+    db = Database(engine, path)
+    try:
+        revision = current_revision(db)
+        if revision != SCHEMA_HEAD:
+            if not migrate:
+                raise DatabaseFileError(
+                    f"{_name(db)} is at schema {revision or 'none'}, not {SCHEMA_HEAD}.")
+            _migrate(db, revision)
+    except SADatabaseError as exc:
+        engine.dispose()
+        raise DatabaseFileError(f"{_name(db)} cannot be read: {_sqlite_reason(exc)}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return db
+
+
+def _name(db: Database) -> str:
+    return str(db.path) if db.path else db.url
+
+
+def _sqlite_reason(exc: SADatabaseError) -> str:
+    reason = str(exc.orig) if exc.orig else str(exc)
+    if "not a database" in reason or "malformed" in reason:
+        return "the file is damaged or is not a Ledgerdesk database."
+    if "readonly" in reason or "read-only" in reason:
+        return "the file is read-only."
+    if "locked" in reason:
+        return "another program holds the file locked."
+    return reason
+
+
+def _prepare_file(path: Path) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseFileError(f"{path} is a folder, not a database file.")
+        if path.stat().st_size == 0:
+            return
+        with path.open("rb") as handle:
+            if handle.read(16) != SQLITE_MAGIC:
+                raise DatabaseFileError(
+                    f"{path} is not a Ledgerdesk database (not an SQLite file).")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The books are private: readable and writable by their owner only.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise DatabaseFileError(f"Cannot create {path}: {exc.strerror}.") from None
+
+
+def current_revision(db: Database) -> str | None:
+    """The schema revision stamped in the file; None for an empty file."""
+    with db.engine.connect() as conn:
+        tables = set(conn.dialect.get_table_names(conn))
+        if "alembic_version" not in tables:
+            if tables - {"sqlite_sequence"}:
+                raise DatabaseFileError(
+                    f"{_name(db)} is not a Ledgerdesk database (it holds other tables).")
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
+
+
+def _migrate(db: Database, revision: str | None) -> None:
+    from app.db import migrations  # Alembic: imported only when needed
+
+    if revision is not None and not migrations.is_known(revision):
+        raise DatabaseFileError(
+            f"{_name(db)} was written by a newer version of Ledgerdesk (schema {revision}). "
+            "Install the newer version to open it; this file has not been changed.")
+    if revision is not None and db.path is not None:
+        backup(db, f"before-{SCHEMA_HEAD}")
+    migrations.upgrade(db.engine)
+
+
+def backup(db: Database, label: str) -> Path:
+    """Copy the database file (consistently, with SQLite's backup API) beside itself."""
+    assert db.path is not None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = db.path.with_name(f"{db.path.stem}.{stamp}.{label}.backup{db.path.suffix}")
+    source = sqlite3.connect(db.path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    shutil.copymode(db.path, target)
+    return target

@@ -1,0 +1,257 @@
+"""SQLAlchemy 2 typed ORM models. Money is integer cents (``Money``), ids are UUIDs, every
+editable record has a version counter (its ``@odata.etag``) and a UTC modification time.
+
+Several companies live in one file: every business record hangs off a company.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from app.domain.ids import new_id
+from app.domain.money import from_cents, to_cents
+
+
+class Money(TypeDecorator[Decimal]):
+    """Decimal in Python, integer cents in the database: SQL sums stay exact and fast."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        return None if value is None else to_cents(Decimal(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else from_cents(int(value))
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC (portable to SQLite), returned as an aware UTC datetime."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# Stable constraint names, so Alembic migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        uuid.UUID: Uuid(), datetime: UtcDateTime(), Decimal: Money()}
+
+
+class Record(Base):
+    """Columns every editable record has."""
+
+    __abstract__ = True
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_modified: Mapped[datetime] = mapped_column(nullable=False, default=utc_now)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # A stale write raises StaleDataError instead of overwriting (optimistic locking).
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def company_fk() -> Mapped[uuid.UUID]:
+    return mapped_column(ForeignKey("company.id", ondelete="CASCADE"), nullable=False)
+
+
+class Company(Record):
+    __tablename__ = "company"
+
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    display_name: Mapped[str] = mapped_column(String(250), default="")
+    business_profile_id: Mapped[str] = mapped_column(String(250), default="")
+    work_date: Mapped[date | None] = mapped_column(Date)
+    allow_posting_from: Mapped[date | None] = mapped_column(Date)
+    allow_posting_to: Mapped[date | None] = mapped_column(Date)
+    # The Cash Receipts template's No. Series, inherited by new payment journals.
+    receipts_number_series_code: Mapped[str | None] = mapped_column(String(20))
+
+
+class NumberSeries(Record):
+    __tablename__ = "number_series"
+    __table_args__ = (UniqueConstraint("company_id", "code"),)
+
+    company_id: Mapped[uuid.UUID] = company_fk()
+    code: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(String(100), default="")
+    starting_number: Mapped[str] = mapped_column(String(20))
+    last_number_used: Mapped[str] = mapped_column(String(20), default="")
+    increment_by: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Account(Record):
+    """A G/L account."""
+
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("company_id", "number"),)
+
+    company_id: Mapped[uuid.UUID] = company_fk()
+    number: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    category: Mapped[str] = mapped_column(String(30), default="")
+    sub_category: Mapped[str] = mapped_column(String(80), default="")
+    account_type: Mapped[str] = mapped_column(String(20), default="Posting")
+    direct_posting: Mapped[bool] = mapped_column(Boolean, default=True)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Customer(Record):
+    __tablename__ = "customer"
+    __table_args__ = (
+        UniqueConstraint("company_id", "number"),
+        Index("ix_customer_company_id_display_name", "company_id", "display_name"),
+    )
+
+    company_id: Mapped[uuid.UUID] = company_fk()
+    number: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(10), default="Company")
+    address_line1: Mapped[str] = mapped_column(String(100), default="")
+    address_line2: Mapped[str] = mapped_column(String(50), default="")
+    city: Mapped[str] = mapped_column(String(30), default="")
+    state: Mapped[str] = mapped_column(String(30), default="")
+    country: Mapped[str] = mapped_column(String(10), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    phone_number: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(80), default="")
+    website: Mapped[str] = mapped_column(String(80), default="")
+    tax_registration_number: Mapped[str] = mapped_column(String(20), default="")
+    currency_code: Mapped[str] = mapped_column(String(10), default="")
+    blocked: Mapped[str] = mapped_column(String(10), default=" ")
+    application_method: Mapped[str] = mapped_column(String(20), default="Manual")
+    receivables_account_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("account.id", ondelete="RESTRICT")
+    )
+
+    receivables_account: Mapped[Account | None] = relationship(lazy="joined")
+
+
+class SalesInvoice(Record):
+    """A posted sales invoice, open until its remaining amount is paid."""
+
+    __tablename__ = "sales_invoice"
+    __table_args__ = (
+        UniqueConstraint("company_id", "number"),
+        Index("ix_sales_invoice_customer_id_remaining", "customer_id", "remaining_amount"),
+    )
+
+    company_id: Mapped[uuid.UUID] = company_fk()
+    number: Mapped[str] = mapped_column(String(20))
+    external_document_number: Mapped[str] = mapped_column(String(35), default="")
+    invoice_date: Mapped[date] = mapped_column(Date)
+    posting_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    currency_code: Mapped[str] = mapped_column(String(10), default="")
+    total_amount_including_tax: Mapped[Decimal] = mapped_column(Money())
+    remaining_amount: Mapped[Decimal] = mapped_column(Money())
+    payment_discount_date: Mapped[date | None] = mapped_column(Date)
+    payment_discount_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+
+
+class Journal(Record):
+    """A customer payment journal: a Gen. Journal Batch of the Cash Receipts template."""
+
+    __tablename__ = "journal"
+    __table_args__ = (UniqueConstraint("company_id", "code"),)
+
+    company_id: Mapped[uuid.UUID] = company_fk()
+    code: Mapped[str] = mapped_column(String(10))
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    balancing_account_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("account.id", ondelete="RESTRICT")
+    )
+    number_series_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("number_series.id", ondelete="SET NULL")
+    )
+
+    balancing_account: Mapped[Account | None] = relationship(lazy="joined")
+    number_series: Mapped[NumberSeries | None] = relationship(lazy="joined")
+
+
+class Payment(Record):
+    """A customer payment: a Gen. Journal Line (Document Type Payment, Account Type Customer).
+
+    Customer and invoice numbers are kept on the line, as Business Central keeps Account No.
+    and Applies-to Doc. No., so the grid sorts and filters on them with an index, no join.
+    """
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        UniqueConstraint("journal_id", "line_number"),
+        Index("ix_payment_journal_id_amount", "journal_id", "amount"),
+        Index("ix_payment_journal_id_customer_number", "journal_id", "customer_number"),
+        Index("ix_payment_journal_id_posting_date", "journal_id", "posting_date"),
+        Index("ix_payment_journal_id_document_number", "journal_id", "document_number"),
+        Index("ix_payment_customer_id", "customer_id"),
+        Index("ix_payment_applies_to_invoice_id", "applies_to_invoice_id"),
+    )
+
+    journal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("journal.id", ondelete="CASCADE"))
+    line_number: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="RESTRICT")
+    )
+    customer_number: Mapped[str] = mapped_column(String(20), default="")
+    contact_id: Mapped[str] = mapped_column(String(250), default="")
+    posting_date: Mapped[date | None] = mapped_column(Date)
+    document_number: Mapped[str] = mapped_column(String(20), default="")
+    external_document_number: Mapped[str] = mapped_column(String(35), default="")
+    amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    applies_to_invoice_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("sales_invoice.id", ondelete="SET NULL")
+    )
+    applies_to_invoice_number: Mapped[str] = mapped_column(String(20), default="")
+    description: Mapped[str] = mapped_column(String(100), default="")
+    comment: Mapped[str] = mapped_column(String(250), default="")
+
+    journal: Mapped[Journal] = relationship(lazy="raise")

@@ -1,0 +1,51 @@
+"""Typed domain errors. Each carries the field it concerns and a message in the
+accountant's words, close to Business Central's own, plus BC's API error code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str | None  # API property name (camelCase), or None for the whole record
+    message: str
+
+
+class DomainError(Exception):
+    code = "Application_DialogException"
+
+    def __init__(self, message: str, field: str | None = None,
+                 errors: list[FieldError] | None = None) -> None:
+        self.errors: list[FieldError] = errors or [FieldError(field, message)]
+        self.field = field if errors is None else errors[0].field
+        self.message = message
+        super().__init__(message)
+
+    def with_prefix(self, prefix: str) -> DomainError:
+        """The same error, its messages prefixed by where it happened (a file record)."""
+        errors = [FieldError(e.field, f"{prefix}: {e.message}") for e in self.errors]
+        return type(self)(f"{prefix}: {self.message}", errors=errors)
+
+
+class NotFound(DomainError):
+    code = "Internal_RecordNotFound"
+
+
+class Invalid(DomainError):
+    code = "BadRequest"
+
+
+class Conflict(DomainError):
+    """A stale write (the record changed since it was read) or a duplicate key."""
+
+    code = "Request_EntityChanged"
+
+
+class Blocked(DomainError):
+    code = "Application_DialogException"
+
+
+CHANGED_BY_ANOTHER_USER = (
+    "Another user has already changed the record. Reload it to see the change, then try again."
+)

@@ -1,0 +1,120 @@
+"""Helpers every service uses: finding records, version checks, resolving references."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.db.models import Account, Company, Customer, Record, utc_now
+from app.domain.errors import CHANGED_BY_ANOTHER_USER, Blocked, Conflict, Invalid, NotFound
+
+R = TypeVar("R", bound=Record)
+
+
+def get_company(session: Session, company_id: uuid.UUID) -> Company:
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound(f"The company with ID {company_id} cannot be found.", field="companyId")
+    return company
+
+
+def get_owned(session: Session, model: type[R], company_id: uuid.UUID, record_id: uuid.UUID,
+              label: str) -> R:
+    """A record of this company by id, or NotFound in Business Central's words."""
+    record = session.get(model, record_id)
+    if record is None or getattr(record, "company_id", company_id) != company_id:
+        raise NotFound(f"The {label} with ID {record_id} cannot be found.", field="id")
+    return record
+
+
+def check_version(record: Record, expected: int | None) -> None:
+    """Optimistic concurrency: ``expected`` is the version the client read (None = '*')."""
+    if expected is not None and record.version != expected:
+        raise Conflict(CHANGED_BY_ANOTHER_USER, field="@odata.etag")
+
+
+def touch(record: Record) -> None:
+    """Mark a change: the version is bumped by SQLAlchemy on flush, the time set here."""
+    record.last_modified = utc_now()
+
+
+def apply_changes(record: Any, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(record, name, value)
+
+
+def flush(session: Session, duplicate_message: str = "", field: str | None = None) -> None:
+    """Flush, turning a stale write or a duplicate key into the user's Conflict."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(CHANGED_BY_ANOTHER_USER, field="@odata.etag") from None
+    except IntegrityError as exc:
+        if duplicate_message and "UNIQUE" in str(exc.orig).upper():
+            raise Conflict(duplicate_message, field=field) from None
+        raise
+
+
+def resolve_by_id_or_number(
+    session: Session,
+    model: type[R],
+    company_id: uuid.UUID,
+    record_id: uuid.UUID | None,
+    number: str | None,
+    *,
+    id_field: str,
+    number_field: str,
+    label: str,
+    number_column: str = "number",
+) -> R | None:
+    """Find a referenced record given by id, by number or both (which must then agree).
+
+    Returns None when neither is given (or the number is blank).
+    """
+    found: R | None = None
+    if record_id is not None:
+        found = session.get(model, record_id)
+        if found is None or getattr(found, "company_id", None) != company_id:
+            raise NotFound(f'The "{id_field}" does not match to a {label}.', field=id_field)
+    if number:
+        by_number = session.scalars(
+            select(model).where(cast(Any, model).company_id == company_id,
+                                getattr(model, number_column) == number)
+        ).first()
+        if by_number is None:
+            raise NotFound(f"{label} {number} does not exist.", field=number_field)
+        if found is not None and found.id != by_number.id:
+            raise Invalid(f'The "{number_field}" {number} does not match the "{id_field}".',
+                          field=number_field)
+        found = by_number
+    return found
+
+
+def check_direct_posting_account(account: Account, field: str) -> None:
+    """A journal's balancing G/L account must be a posting account, open for direct posting."""
+    if account.account_type != "Posting":
+        raise Invalid(
+            f"Account Type must be equal to 'Posting' in G/L Account: No.={account.number}. "
+            f"Current value is '{account.account_type}'.", field=field)
+    if account.blocked:
+        raise Blocked(
+            f"Blocked must be equal to 'No' in G/L Account: No.={account.number}. "
+            "Current value is 'Yes'.", field=field)
+    if not account.direct_posting:
+        raise Invalid(
+            f"Direct Posting must be equal to 'Yes' in G/L Account: No.={account.number}. "
+            "Current value is 'No'.", field=field)
+
+
+def check_customer_not_blocked(customer: Customer, field: str) -> None:
+    """Payments are allowed for customers blocked for Ship or Invoice, not for All."""
+    if customer.blocked == "All":
+        raise Blocked(
+            f"You cannot enter a payment for customer {customer.number} "
+            f"({customer.display_name}) because the customer is blocked for All transactions.",
+            field=field)

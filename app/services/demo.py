@@ -1,0 +1,111 @@
+"""A demo company: a small chart of accounts, about 20 customers, about 50 open invoices,
+two customer payment journals with lines. Built through the same services as everything."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app.db import Database
+from app.domain.schemas import (
+    AccountCreate,
+    CompanyCreate,
+    CompanyRead,
+    CustomerCreate,
+    JournalCreate,
+    NumberSeriesCreate,
+    PaymentCreate,
+    SalesInvoiceCreate,
+)
+from app.services import (
+    accounts,
+    companies,
+    customers,
+    invoices,
+    journals,
+    number_series,
+    payments,
+)
+
+DEMO_NAME = "CRONUS Demo"
+
+CHART = [
+    # number, name, category, type, direct posting
+    ("1000", "ASSETS", "Assets", "Begin-Total", False),
+    ("2310", "Customers Domestic", "Assets", "Posting", False),
+    ("2910", "Bank, Checking", "Assets", "Posting", True),
+    ("2920", "Bank, Savings", "Assets", "Posting", True),
+    ("2940", "Petty Cash", "Assets", "Posting", True),
+    ("1999", "TOTAL ASSETS", "Assets", "End-Total", False),
+    ("6000", "INCOME", "Income", "Heading", False),
+    ("6110", "Sales, Retail", "Income", "Posting", True),
+    ("9250", "Payment Discounts Granted", "Expense", "Posting", True),
+]
+
+CUSTOMERS = [
+    "Adatum Corporation", "Trey Research", "School of Fine Art", "Alpine Ski House",
+    "Relecloud", "Coho Winery", "Fabrikam Inc.", "Contoso Pharmaceuticals", "Litware Inc.",
+    "Northwind Traders", "Tailspin Toys", "Wide World Importers", "Woodgrove Bank",
+    "Proseware Inc.", "Lucerne Publishing", "Graphic Design Institute", "Margie's Travel",
+    "Blue Yonder Airlines", "City Power & Light", "Fourth Coffee",
+]
+CITIES = ["Atlanta", "Chicago", "Miami", "Seattle", "Boston", "Denver", "Dallas", "Portland"]
+
+
+def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
+                        work_date: date | None = None) -> CompanyRead:
+    rnd = random.Random(seed)
+    today = work_date or date.today()
+    company = companies.create(db, CompanyCreate(
+        name=name, display_name=f"{name} Ltd.", work_date=today,
+        allow_posting_from=today.replace(day=1) - timedelta(days=365),
+        allow_posting_to=today + timedelta(days=365)))
+    cid = company.id
+    for number, title, category, kind, direct in CHART:
+        accounts.create(db, cid, AccountCreate(
+            number=number, display_name=title, category=category,
+            account_type=kind, direct_posting=direct))
+    number_series.create(db, cid, NumberSeriesCreate(
+        code="GJNL-RCPT", description="Cash receipts", starting_number="G02001"))
+    number_series.set_receipts_default(db, cid, "GJNL-RCPT")
+
+    made = []
+    for index, display_name in enumerate(CUSTOMERS):
+        made.append(customers.create(db, cid, CustomerCreate(
+            number=f"C{10000 + index * 10}", display_name=display_name,
+            address_line1=f"{rnd.randint(1, 999)} Main Street", city=rnd.choice(CITIES),
+            country="US", postal_code=f"{rnd.randint(10000, 99999)}",
+            email=f"ap@{display_name.split()[0].lower().strip(chr(39) + 's')}.example",
+            phone_number=f"+1 555 {rnd.randint(1000, 9999)}",
+            receivables_account_number="2310",
+            blocked="Invoice" if index == 17 else "All" if index == 19 else " ",
+        )))
+
+    open_invoices = []
+    for index in range(50):
+        customer = made[index % 19]  # no invoices for the customer blocked for All
+        invoice_date = today - timedelta(days=rnd.randint(5, 90))
+        total = Decimal(rnd.randint(10_000, 900_000)) / 100
+        open_invoices.append(invoices.create(db, cid, SalesInvoiceCreate(
+            number=f"{103001 + index}", invoice_date=invoice_date,
+            due_date=invoice_date + timedelta(days=30), customer_number=customer.number,
+            total_amount_including_tax=total,
+            payment_discount_date=invoice_date + timedelta(days=8),
+            payment_discount_amount=(total * Decimal("0.02")).quantize(Decimal("0.01")),
+        )))
+
+    bank = journals.create(db, cid, JournalCreate(
+        code="BANK", display_name="Receipts to the checking account",
+        balancing_account_number="2910"))
+    journals.create(db, cid, JournalCreate(
+        code="CASH", display_name="Cash received at the counter", balancing_account_number="2940"))
+    for invoice in open_invoices[:6]:
+        payments.create(db, cid, bank.id, PaymentCreate(
+            customer_number=invoice.customer_number, amount=-invoice.remaining_amount,
+            applies_to_invoice_number=invoice.number,
+            external_document_number=f"CHK{rnd.randint(1000, 9999)}"))
+    payments.create(db, cid, bank.id, PaymentCreate(
+        customer_number=made[3].number, amount=Decimal("-250.00"),
+        comment="On account, no invoice given"))
+    return company

@@ -1,0 +1,139 @@
+"""Posted sales invoices that payments are applied to."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.db.models import Customer, Payment, SalesInvoice
+from app.domain.errors import Conflict, Invalid
+from app.domain.schemas import SalesInvoiceCreate, SalesInvoiceRead, SalesInvoiceUpdate
+from app.services.common import (
+    apply_changes,
+    check_version,
+    flush,
+    get_company,
+    get_owned,
+    resolve_by_id_or_number,
+    touch,
+)
+
+LABEL = "Sales Invoice"
+
+
+def to_read(invoice: SalesInvoice) -> SalesInvoiceRead:
+    return SalesInvoiceRead(
+        id=invoice.id, version=invoice.version, last_modified_date_time=invoice.last_modified,
+        number=invoice.number, external_document_number=invoice.external_document_number,
+        invoice_date=invoice.invoice_date, posting_date=invoice.posting_date,
+        due_date=invoice.due_date, customer_id=invoice.customer_id,
+        customer_number=invoice.customer.number, customer_name=invoice.customer.display_name,
+        currency_code=invoice.currency_code,
+        total_amount_including_tax=invoice.total_amount_including_tax,
+        remaining_amount=invoice.remaining_amount,
+        payment_discount_date=invoice.payment_discount_date,
+        payment_discount_amount=invoice.payment_discount_amount,
+        status="Open" if invoice.remaining_amount != 0 else "Paid",
+    )
+
+
+def _customer(session: Session, company_id: uuid.UUID, fields: dict[str, Any]) -> Customer:
+    customer = resolve_by_id_or_number(
+        session, Customer, company_id, fields.get("customer_id"), fields.get("customer_number"),
+        id_field="customerId", number_field="customerNumber", label="Customer")
+    if customer is None:
+        raise Invalid("A customerNumber or a customerId must be provided.",
+                      field="customerNumber")
+    return customer
+
+
+def _check_amounts(invoice: SalesInvoice) -> None:
+    if invoice.total_amount_including_tax <= 0:
+        raise Invalid("totalAmountIncludingTax must be positive for an invoice.",
+                      field="totalAmountIncludingTax")
+    if not Decimal(0) <= invoice.remaining_amount <= invoice.total_amount_including_tax:
+        raise Invalid("remainingAmount must be between 0 and the invoice total.",
+                      field="remainingAmount")
+    if not Decimal(0) <= invoice.payment_discount_amount <= invoice.total_amount_including_tax:
+        raise Invalid("paymentDiscountAmount must be between 0 and the invoice total.",
+                      field="paymentDiscountAmount")
+    if invoice.due_date < invoice.invoice_date:
+        raise Invalid("dueDate must not be before invoiceDate.", field="dueDate")
+
+
+def _duplicate(number: str) -> str:
+    return f"Sales invoice {number} already exists."
+
+
+def create(db: Database, company_id: uuid.UUID, data: SalesInvoiceCreate) -> SalesInvoiceRead:
+    with db.transaction() as session:
+        get_company(session, company_id)
+        fields = data.model_dump(by_alias=False)
+        customer = _customer(session, company_id, fields)
+        invoice = SalesInvoice(
+            company_id=company_id, customer=customer, number=data.number,
+            external_document_number=data.external_document_number,
+            invoice_date=data.invoice_date,
+            posting_date=data.posting_date or data.invoice_date,
+            due_date=data.due_date or data.invoice_date,
+            currency_code=data.currency_code or customer.currency_code,
+            total_amount_including_tax=data.total_amount_including_tax,
+            remaining_amount=(data.total_amount_including_tax if data.remaining_amount is None
+                              else data.remaining_amount),
+            payment_discount_date=data.payment_discount_date,
+            payment_discount_amount=data.payment_discount_amount,
+        )
+        _check_amounts(invoice)
+        session.add(invoice)
+        flush(session, _duplicate(data.number), field="number")
+        return to_read(invoice)
+
+
+def get(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID) -> SalesInvoiceRead:
+    with db.reading() as session:
+        return to_read(get_owned(session, SalesInvoice, company_id, invoice_id, LABEL))
+
+
+def list_all(db: Database, company_id: uuid.UUID, *, open_only: bool = False,
+             customer_id: uuid.UUID | None = None) -> list[SalesInvoiceRead]:
+    with db.reading() as session:
+        query = select(SalesInvoice).where(SalesInvoice.company_id == company_id)
+        if open_only:
+            query = query.where(SalesInvoice.remaining_amount != 0)
+        if customer_id is not None:
+            query = query.where(SalesInvoice.customer_id == customer_id)
+        rows = session.scalars(query.order_by(SalesInvoice.due_date, SalesInvoice.number))
+        return [to_read(i) for i in rows]
+
+
+def update(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID,
+           data: SalesInvoiceUpdate, *, version: int | None) -> SalesInvoiceRead:
+    with db.transaction() as session:
+        invoice = get_owned(session, SalesInvoice, company_id, invoice_id, LABEL)
+        check_version(invoice, version)
+        changes = data.changes()
+        if "customer_id" in changes or "customer_number" in changes:
+            invoice.customer = _customer(session, company_id, changes)
+        apply_changes(invoice, {k: v for k, v in changes.items()
+                                if k not in ("customer_id", "customer_number")})
+        _check_amounts(invoice)
+        touch(invoice)
+        flush(session, _duplicate(invoice.number), field="number")
+        return to_read(invoice)
+
+
+def delete(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID, *,
+           version: int | None) -> None:
+    with db.transaction() as session:
+        invoice = get_owned(session, SalesInvoice, company_id, invoice_id, LABEL)
+        check_version(invoice, version)
+        if session.scalar(select(exists().where(Payment.applies_to_invoice_id == invoice_id))):
+            raise Conflict(f"You cannot delete sales invoice {invoice.number} because journal "
+                           "lines are applied to it.", field="number")
+        session.delete(invoice)
+        flush(session)

@@ -1,0 +1,128 @@
+"""Customer payment journals (Gen. Journal Batches of the Cash Receipts template)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.db.models import Account, Journal, Payment
+from app.domain.schemas import JournalCreate, JournalRead, JournalUpdate
+from app.services import number_series
+from app.services.common import (
+    check_direct_posting_account,
+    check_version,
+    flush,
+    get_company,
+    get_owned,
+    resolve_by_id_or_number,
+    touch,
+)
+
+LABEL = "General Journal Batch"
+
+
+def to_read(journal: Journal) -> JournalRead:
+    account = journal.balancing_account
+    return JournalRead(
+        id=journal.id, version=journal.version, last_modified_date_time=journal.last_modified,
+        code=journal.code, display_name=journal.display_name,
+        balancing_account_id=account.id if account else None,
+        balancing_account_number=account.number if account else "",
+        number_series_code=journal.number_series.code if journal.number_series else None,
+    )
+
+
+def _duplicate(code: str) -> str:
+    return f"A customer payment journal with the code {code} already exists."
+
+
+def _balancing_account(session: Session, company_id: uuid.UUID,
+                       fields: dict[str, Any]) -> Account | None:
+    """The balancing G/L account by id or number (both must agree), fit for direct posting."""
+    account = resolve_by_id_or_number(
+        session, Account, company_id, fields.get("balancing_account_id"),
+        fields.get("balancing_account_number"),
+        id_field="balancingAccountId", number_field="balancingAccountNumber",
+        label="G/L Account")
+    if account is not None:
+        field = ("balancingAccountNumber" if fields.get("balancing_account_number")
+                 else "balancingAccountId")
+        check_direct_posting_account(account, field)
+    return account
+
+
+def create(db: Database, company_id: uuid.UUID, data: JournalCreate) -> JournalRead:
+    with db.transaction() as session:
+        company = get_company(session, company_id)
+        fields = data.model_dump(by_alias=False)
+        # A new batch inherits its template's No. Series (here: the company's default).
+        series_code = data.number_series_code or company.receipts_number_series_code
+        journal = Journal(
+            company_id=company_id, code=data.code, display_name=data.display_name,
+            balancing_account=_balancing_account(session, company_id, fields),
+            number_series=(number_series.by_code(session, company_id, series_code)
+                           if series_code else None),
+        )
+        session.add(journal)
+        flush(session, _duplicate(data.code), field="code")
+        return to_read(journal)
+
+
+def get(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> JournalRead:
+    with db.reading() as session:
+        return to_read(get_owned(session, Journal, company_id, journal_id, LABEL))
+
+
+def list_all(db: Database, company_id: uuid.UUID) -> list[JournalRead]:
+    with db.reading() as session:
+        rows = session.scalars(
+            select(Journal).where(Journal.company_id == company_id).order_by(Journal.code))
+        return [to_read(j) for j in rows]
+
+
+def find_by_code(db: Database, company_id: uuid.UUID, code: str) -> JournalRead:
+    from app.domain.errors import NotFound
+
+    wanted = code.strip().upper()
+    for journal in list_all(db, company_id):
+        if journal.code == wanted or str(journal.id) == code.strip().lower():
+            return journal
+    raise NotFound(f"There is no customer payment journal {wanted} in this company.",
+                   field="code")
+
+
+def update(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, data: JournalUpdate, *,
+           version: int | None) -> JournalRead:
+    with db.transaction() as session:
+        journal = get_owned(session, Journal, company_id, journal_id, LABEL)
+        check_version(journal, version)
+        changes = data.changes()
+        if "code" in changes:
+            journal.code = changes["code"]
+        if "display_name" in changes:
+            journal.display_name = changes["display_name"]
+        if "balancing_account_id" in changes or "balancing_account_number" in changes:
+            journal.balancing_account = _balancing_account(session, company_id, changes)
+        if "number_series_code" in changes:
+            code = changes["number_series_code"]
+            journal.number_series = (number_series.by_code(session, company_id, code)
+                                     if code else None)
+        touch(journal)
+        flush(session, _duplicate(journal.code), field="code")
+        return to_read(journal)
+
+
+def delete(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
+           version: int | None) -> None:
+    """Deleting a batch deletes its lines, as in Business Central."""
+    with db.transaction() as session:
+        journal = get_owned(session, Journal, company_id, journal_id, LABEL)
+        check_version(journal, version)
+        session.execute(sql_delete(Payment).where(Payment.journal_id == journal_id))
+        session.delete(journal)
+        flush(session)

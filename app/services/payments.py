@@ -1,0 +1,337 @@
+"""Customer payments: the lines of a customer payment journal.
+
+New-line defaults follow Business Central's customerPayments API (bc-model.md section 2.6):
+line number last + 10000; posting date from the previous line, else the work date; document
+number from the journal's No. Series when it is empty, else the previous line's, counted up
+when the lines so far balance; description = the customer's name. The amount is stored as
+sent: a receipt is negative, and the sign is checked at posting, as Business Central does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.db.models import Company, Customer, Journal, Payment, SalesInvoice
+from app.domain.errors import Conflict, Invalid, NotFound
+from app.domain.numbering import increment_number, next_line_number
+from app.domain.schemas import PaymentCreate, PaymentRead, PaymentUpdate
+from app.services import number_series
+from app.services.common import (
+    check_customer_not_blocked,
+    check_version,
+    flush,
+    resolve_by_id_or_number,
+    touch,
+)
+
+LABEL = "customer payment"
+
+
+def to_read(payment: Payment, journal_code: str) -> PaymentRead:
+    return PaymentRead(
+        id=payment.id, version=payment.version, last_modified_date_time=payment.last_modified,
+        journal_id=payment.journal_id, journal_display_name=journal_code,
+        line_number=payment.line_number, customer_id=payment.customer_id,
+        customer_number=payment.customer_number, contact_id=payment.contact_id,
+        posting_date=payment.posting_date, document_number=payment.document_number,
+        external_document_number=payment.external_document_number, amount=payment.amount,
+        applies_to_invoice_id=payment.applies_to_invoice_id,
+        applies_to_invoice_number=payment.applies_to_invoice_number,
+        description=payment.description, comment=payment.comment,
+    )
+
+
+def _journal(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> Journal:
+    journal = session.get(Journal, journal_id)
+    if journal is None or journal.company_id != company_id:
+        raise NotFound("You must specify a journal batch ID or a journal ID to get a journal "
+                       f"line. The General Journal Batch with ID {journal_id} cannot be found.",
+                       field="journalId")
+    return journal
+
+
+def _payment(session: Session, company_id: uuid.UUID, payment_id: uuid.UUID) -> Payment:
+    payment = session.get(Payment, payment_id)
+    if payment is None or _journal_or_none(session, payment.journal_id, company_id) is None:
+        raise NotFound(f"The {LABEL} with ID {payment_id} cannot be found.", field="id")
+    return payment
+
+
+def _journal_or_none(session: Session, journal_id: uuid.UUID,
+                     company_id: uuid.UUID) -> Journal | None:
+    journal = session.get(Journal, journal_id)
+    return journal if journal is not None and journal.company_id == company_id else None
+
+
+# --- references ----------------------------------------------------------------------------
+
+def _customer(session: Session, company_id: uuid.UUID, fields: dict[str, Any]) -> Customer | None:
+    return resolve_by_id_or_number(
+        session, Customer, company_id, fields.get("customer_id"), fields.get("customer_number"),
+        id_field="customerId", number_field="customerNumber", label="Customer")
+
+
+def _invoice(session: Session, company_id: uuid.UUID,
+             fields: dict[str, Any]) -> SalesInvoice | None:
+    return resolve_by_id_or_number(
+        session, SalesInvoice, company_id, fields.get("applies_to_invoice_id"),
+        fields.get("applies_to_invoice_number"),
+        id_field="appliesToInvoiceId", number_field="appliesToInvoiceNumber",
+        label="Sales Invoice")
+
+
+def _check_invoice(invoice: SalesInvoice, customer: Customer | None, field: str) -> None:
+    """An applied invoice must be open and belong to the line's customer."""
+    if invoice.remaining_amount == 0:
+        raise Invalid(f"Sales invoice {invoice.number} is not open: it has been paid.",
+                      field=field)
+    if customer is not None and invoice.customer_id != customer.id:
+        raise Invalid(f"Sales invoice {invoice.number} belongs to customer "
+                      f"{invoice.customer.number}, not to customer {customer.number}.",
+                      field=field)
+
+
+# --- new-line defaults ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Neighbours:
+    last_line_number: int | None
+    previous: Payment | None  # the line the new one follows
+    balance: Decimal  # Σ line Balance (LCY) of the lines so far
+
+
+def _neighbours(session: Session, journal: Journal, line_number: int | None) -> _Neighbours:
+    last = session.scalar(select(func.max(Payment.line_number))
+                          .where(Payment.journal_id == journal.id))
+    query = select(Payment).where(Payment.journal_id == journal.id)
+    if line_number:
+        query = query.where(Payment.line_number < line_number)
+    previous = session.scalars(query.order_by(Payment.line_number.desc()).limit(1)).first()
+    if journal.balancing_account_id is not None:
+        # With a balancing account on the batch every line balances itself: Balance (LCY) 0.
+        balance = Decimal(0)
+    else:
+        cents = session.scalar(select(func.coalesce(func.sum(Payment.amount), 0))
+                               .where(Payment.journal_id == journal.id))
+        balance = Decimal(int(cents or 0)) / 100
+    return _Neighbours(last, previous, balance)
+
+
+def _default_document_number(session: Session, journal: Journal, around: _Neighbours) -> str:
+    if around.previous is None:
+        if journal.number_series is not None:
+            return number_series.peek_next(journal.number_series)  # peeked, not used up
+        return ""
+    previous_number = around.previous.document_number
+    if around.balance == 0:
+        return increment_number(previous_number) or previous_number
+    return previous_number
+
+
+def _work_date(company: Company) -> date:
+    return company.work_date or date.today()
+
+
+# --- create / read / update / delete -------------------------------------------------------
+
+def create(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID,
+           data: PaymentCreate) -> PaymentRead:
+    with db.transaction() as session:
+        payment = _insert(session, company_id, journal_id, data, payment_id=None)
+        return to_read(payment, payment.journal.code)
+
+
+def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> list[PaymentRead]:
+    """Put deleted lines back with their ids and line numbers (undo of a delete)."""
+    with db.transaction() as session:
+        restored = []
+        for line in lines:
+            data = PaymentCreate.model_validate(line.model_dump(
+                exclude={"id", "version", "last_modified_date_time", "journal_display_name"}))
+            if session.get(Payment, line.id) is not None:
+                raise Conflict(f"Line {line.line_number} already exists again.",
+                               field="lineNumber")
+            payment = _insert(session, company_id, line.journal_id, data, payment_id=line.id)
+            restored.append(to_read(payment, payment.journal.code))
+        return restored
+
+
+def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data: PaymentCreate,
+            payment_id: uuid.UUID | None) -> Payment:
+    journal = _journal(session, company_id, journal_id)
+    if data.journal_id is not None and data.journal_id != journal.id:
+        raise Invalid("The Journal Id and the journal of the request do not match.",
+                      field="journalId")
+    if data.journal_display_name and data.journal_display_name != journal.code:
+        raise Invalid("The Journal Id and Journal Display Name do not match.",
+                      field="journalDisplayName")
+    fields = data.model_dump(by_alias=False)
+
+    invoice = _invoice(session, company_id, fields)
+    customer = _customer(session, company_id, fields)
+    if customer is None and invoice is not None:
+        customer = invoice.customer  # a payment with no customer takes the invoice's
+    if customer is not None:
+        field = "customerNumber" if data.customer_number else "customerId"
+        check_customer_not_blocked(customer, field)
+    if invoice is not None:
+        _check_invoice(invoice, customer, "appliesToInvoiceNumber")
+
+    around = _neighbours(session, journal, data.line_number)
+    line_number = data.line_number or next_line_number(around.last_line_number)
+    if data.line_number and session.scalar(select(Payment.id).where(
+            Payment.journal_id == journal.id, Payment.line_number == line_number)):
+        raise Conflict(f"Line {line_number} already exists in journal {journal.code}.",
+                       field="lineNumber")
+    company = session.get(Company, company_id)
+    assert company is not None
+    payment = Payment(
+        journal_id=journal.id,
+        line_number=line_number,
+        customer_id=customer.id if customer else None,
+        customer_number=customer.number if customer else "",
+        contact_id=data.contact_id or "",
+        posting_date=data.posting_date or (around.previous.posting_date if around.previous
+                                           else None) or _work_date(company),
+        document_number=(data.document_number if data.document_number is not None
+                         else _default_document_number(session, journal, around)),
+        external_document_number=data.external_document_number,
+        amount=data.amount,
+        applies_to_invoice_id=invoice.id if invoice else None,
+        applies_to_invoice_number=invoice.number if invoice else "",
+        description=(data.description if data.description is not None
+                     else customer.display_name if customer else ""),
+        comment=data.comment,
+    )
+    if payment_id is not None:
+        payment.id = payment_id
+    payment.journal = journal
+    session.add(payment)
+    flush(session, f"Line {line_number} already exists in journal {journal.code}.",
+          field="lineNumber")
+    return payment
+
+
+def get(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID) -> PaymentRead:
+    with db.reading() as session:
+        payment = _payment(session, company_id, payment_id)
+        return to_read(payment, _journal(session, company_id, payment.journal_id).code)
+
+
+def list_all(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> list[PaymentRead]:
+    """Every line of a journal in line order (for export and small journals; the grid pages)."""
+    with db.reading() as session:
+        journal = _journal(session, company_id, journal_id)
+        rows = session.scalars(select(Payment).where(Payment.journal_id == journal_id)
+                               .order_by(Payment.line_number))
+        return [to_read(p, journal.code) for p in rows]
+
+
+def update(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID, data: PaymentUpdate, *,
+           version: int | None) -> PaymentRead:
+    with db.transaction() as session:
+        payment = _payment(session, company_id, payment_id)
+        journal = _journal(session, company_id, payment.journal_id)
+        check_version(payment, version)
+        changes = data.changes()
+        _apply_update(session, company_id, journal, payment, changes)
+        touch(payment)
+        flush(session, f"Line {payment.line_number} already exists in journal {journal.code}.",
+              field="lineNumber")
+        return to_read(payment, journal.code)
+
+
+def _apply_update(session: Session, company_id: uuid.UUID, journal: Journal, payment: Payment,
+                  changes: dict[str, Any]) -> None:
+    if changes.get("journal_id") not in (None, journal.id):
+        raise Invalid("The Journal Id cannot be changed.", field="journalId")
+    if changes.get("journal_display_name") not in (None, journal.code):
+        raise Invalid("The journalDisplayName cannot be changed.", field="journalDisplayName")
+
+    customer_changed = "customer_id" in changes or "customer_number" in changes
+    if customer_changed:
+        customer = _customer(session, company_id, changes)
+        if customer is not None:
+            field = "customerNumber" if changes.get("customer_number") else "customerId"
+            check_customer_not_blocked(customer, field)
+        if (customer.id if customer else None) != payment.customer_id:
+            payment.customer_id = customer.id if customer else None
+            payment.customer_number = customer.number if customer else ""
+            # Validating the account sets the description to its name, as in BC.
+            if "description" not in changes:
+                payment.description = customer.display_name if customer else ""
+            # An application to another customer's invoice no longer makes sense.
+            if "applies_to_invoice_id" not in changes and \
+                    "applies_to_invoice_number" not in changes:
+                payment.applies_to_invoice_id = None
+                payment.applies_to_invoice_number = ""
+
+    if "applies_to_invoice_id" in changes or "applies_to_invoice_number" in changes:
+        invoice = _invoice(session, company_id, changes)
+        if invoice is not None:
+            customer = session.get(Customer, payment.customer_id) if payment.customer_id else None
+            if customer is None:
+                customer = invoice.customer
+                check_customer_not_blocked(customer, "appliesToInvoiceNumber")
+                payment.customer_id = customer.id
+                payment.customer_number = customer.number
+                if "description" not in changes:
+                    payment.description = customer.display_name
+            _check_invoice(invoice, customer, "appliesToInvoiceNumber")
+        payment.applies_to_invoice_id = invoice.id if invoice else None
+        payment.applies_to_invoice_number = invoice.number if invoice else ""
+
+    if changes.get("line_number") is not None and changes["line_number"] != payment.line_number:
+        taken = session.scalar(select(Payment.id).where(
+            Payment.journal_id == journal.id, Payment.line_number == changes["line_number"]))
+        if taken:
+            raise Conflict(f"Line {changes['line_number']} already exists in journal "
+                           f"{journal.code}.", field="lineNumber")
+        payment.line_number = changes["line_number"]
+
+    plain = ("contact_id", "posting_date", "document_number", "external_document_number",
+             "amount", "description", "comment")
+    for name in plain:
+        if name in changes:
+            value = changes[name]
+            if value is None and name != "posting_date":
+                value = "" if name != "amount" else Decimal(0)
+            setattr(payment, name, value)
+
+
+def delete(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID, *,
+           version: int | None) -> None:
+    with db.transaction() as session:
+        payment = _payment(session, company_id, payment_id)
+        check_version(payment, version)
+        session.delete(payment)
+        flush(session)
+
+
+def delete_many(db: Database, company_id: uuid.UUID,
+                versions: dict[uuid.UUID, int | None]) -> list[PaymentRead]:
+    """Delete several lines in one transaction; returns them as they were (for undo)."""
+    with db.transaction() as session:
+        deleted = []
+        for payment_id, version in versions.items():
+            payment = _payment(session, company_id, payment_id)
+            check_version(payment, version)
+            journal = _journal(session, company_id, payment.journal_id)
+            deleted.append(to_read(payment, journal.code))
+            session.delete(payment)
+        flush(session)
+        return deleted
+
+
+def get_owned_payment(session: Session, company_id: uuid.UUID, payment_id: uuid.UUID) -> Payment:
+    """For other services (posting) that work inside their own transaction."""
+    return _payment(session, company_id, payment_id)
+

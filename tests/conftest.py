@@ -1,0 +1,48 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own temporary database file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+# pytest-qt has no setting for the platform: it must be set before a QApplication exists.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.db import Database, open_database
+from app.domain.schemas import CompanyRead
+
+WORK_DATE = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's data, config or settings."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                     ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(var, str(home / sub))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "books.sqlite"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo(db: Database) -> CompanyRead:
+    """The demo company, with a fixed work date so defaults are predictable."""
+    from app.services.demo import create_demo_company
+
+    return create_demo_company(db, work_date=WORK_DATE)
