@@ -23,7 +23,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
-SCHEMA_HEAD = "0001_initial"
+SCHEMA_HEAD = "0002_ledgers"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -74,6 +74,7 @@ class Database:
         self.url = engine.url.render_as_string(hide_password=True)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE") \
             if engine.dialect.name == "sqlite" else engine
+        self._writer_engine = writer
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._reader = sessionmaker(engine, expire_on_commit=False)
 
@@ -82,6 +83,24 @@ class Database:
         """One unit of work: commits at the end, rolls everything back on any exception."""
         with self._writer.begin() as session:
             yield session
+
+    @contextmanager
+    def durable_transaction(self) -> Iterator[Session]:
+        """A transaction whose commit is on disk before it returns (posting): SQLite runs it
+        with ``PRAGMA synchronous=FULL``, which can only be set outside a transaction."""
+        if not self.is_sqlite:
+            with self.transaction() as session:
+                yield session
+            return
+        with self._writer_engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA synchronous=FULL")
+            try:
+                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
+                    yield session
+            finally:
+                raw.execute("PRAGMA synchronous=NORMAL")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

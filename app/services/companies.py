@@ -7,12 +7,17 @@ from datetime import date
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 
 from app.db import Database
 from app.db.models import (
     Account,
     Company,
+    CustLedgerEntry,
     Customer,
+    DetailedCustLedgEntry,
+    GLEntry,
+    GLRegister,
     Journal,
     NumberSeries,
     Payment,
@@ -99,6 +104,11 @@ def delete(db: Database, company_id: uuid.UUID, *, version: int | None) -> None:
         check_version(company, version)
         journal_ids = select(Journal.id).where(Journal.company_id == company_id)
         session.execute(sql_delete(Payment).where(Payment.journal_id.in_(journal_ids)))
+        for ledger in (DetailedCustLedgEntry, CustLedgerEntry, GLEntry):
+            session.execute(sql_delete(ledger).where(ledger.company_id == company_id))
+        session.execute(sql_update(GLRegister).where(GLRegister.company_id == company_id)
+                        .values(reversed_by_register_id=None, reversal_of_register_id=None))
+        session.execute(sql_delete(GLRegister).where(GLRegister.company_id == company_id))
         for model in (Journal, SalesInvoice, Customer, Account, NumberSeries):
             session.execute(sql_delete(model).where(model.company_id == company_id))
         session.delete(company)

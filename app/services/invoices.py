@@ -13,6 +13,7 @@ from app.db import Database
 from app.db.models import Customer, Payment, SalesInvoice
 from app.domain.errors import Conflict, Invalid
 from app.domain.schemas import SalesInvoiceCreate, SalesInvoiceRead, SalesInvoiceUpdate
+from app.services import ledger_common
 from app.services.common import (
     apply_changes,
     check_version,
@@ -91,6 +92,8 @@ def create(db: Database, company_id: uuid.UUID, data: SalesInvoiceCreate) -> Sal
         _check_amounts(invoice)
         session.add(invoice)
         flush(session, _duplicate(data.number), field="number")
+        # An open invoice is a customer ledger entry: a balance is the sum of the entries.
+        ledger_common.write_invoice_entry(session, invoice)
         return to_read(invoice)
 
 
@@ -124,6 +127,7 @@ def update(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID,
         _check_amounts(invoice)
         touch(invoice)
         flush(session, _duplicate(invoice.number), field="number")
+        ledger_common.sync_invoice_entry(session, invoice, changes)
         return to_read(invoice)
 
 
@@ -135,5 +139,6 @@ def delete(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID, *,
         if session.scalar(select(exists().where(Payment.applies_to_invoice_id == invoice_id))):
             raise Conflict(f"You cannot delete sales invoice {invoice.number} because journal "
                            "lines are applied to it.", field="number")
+        ledger_common.delete_invoice_entry(session, invoice)
         session.delete(invoice)
         flush(session)

@@ -1,0 +1,221 @@
+"""Ledger helpers shared by invoices, posting and reversal (inside their transactions).
+
+Entry numbers are integers per company, gap-free and increasing: the next one is the highest
+so far plus one, read inside the writing transaction. SQLite writers hold the write lock from
+BEGIN (``BEGIN IMMEDIATE``), and on other databases the company row is locked first, so two
+postings never take the same number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TableClause, column, table
+
+from app.db.models import (
+    Company,
+    CustLedgerEntry,
+    DetailedCustLedgEntry,
+    GLEntry,
+    GLRegister,
+    Money,
+    PaymentApplication,
+    SalesInvoice,
+)
+from app.domain.errors import Conflict
+from app.domain.money import to_cents
+from app.domain.posting import APPLICATION, INITIAL_ENTRY, INVOICE
+
+
+class NextNumbers(NamedTuple):
+    gl_entry: int
+    cust_entry: int
+    register: int
+
+
+def lock_company(session: Session, company_id: uuid.UUID) -> None:
+    """Serialise numbering per company (a row lock where the database has them)."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(Company.id).where(Company.id == company_id).with_for_update())
+
+
+def next_numbers(session: Session, company_id: uuid.UUID) -> NextNumbers:
+    def after(model: Any, col: Any) -> int:
+        return int(session.scalar(select(func.coalesce(func.max(col), 0))
+                                  .where(model.company_id == company_id)) or 0) + 1
+
+    return NextNumbers(after(GLEntry, GLEntry.entry_number),
+                       after(CustLedgerEntry, CustLedgerEntry.entry_number),
+                       after(GLRegister, GLRegister.number))
+
+
+# --- invoices as customer ledger entries --------------------------------------------------------
+
+def write_invoice_entry(session: Session, invoice: SalesInvoice) -> CustLedgerEntry:
+    """The Invoice entry of a (posted) sales invoice: Initial Entry = the total; the part
+    already paid before it came into Ledgerdesk (total - remaining) as an Application."""
+    lock_company(session, invoice.company_id)
+    number = next_numbers(session, invoice.company_id).cust_entry
+    entry = CustLedgerEntry(
+        company_id=invoice.company_id, entry_number=number, customer_id=invoice.customer_id,
+        customer_number=invoice.customer.number, posting_date=invoice.posting_date,
+        document_type=INVOICE, document_number=invoice.number,
+        external_document_number=invoice.external_document_number,
+        description=f"Invoice {invoice.number}", due_date=invoice.due_date,
+        amount=invoice.total_amount_including_tax, remaining_amount=invoice.remaining_amount,
+        open=invoice.remaining_amount != 0, pmt_discount_date=invoice.payment_discount_date,
+        original_pmt_disc_possible=invoice.payment_discount_amount,
+        remaining_pmt_disc_possible=(invoice.payment_discount_amount
+                                     if invoice.remaining_amount else Decimal(0)),
+        sales_invoice_id=invoice.id, reversed=False)
+    session.add(entry)
+    session.flush()
+    _write_invoice_details(session, invoice, entry)
+    return entry
+
+
+def _write_invoice_details(session: Session, invoice: SalesInvoice,
+                           entry: CustLedgerEntry) -> None:
+    common = {"company_id": invoice.company_id, "cust_ledger_entry_id": entry.id,
+              "posting_date": invoice.posting_date, "document_type": INVOICE,
+              "document_number": invoice.number, "customer_id": invoice.customer_id,
+              "unapplied": False}
+    session.add(DetailedCustLedgEntry(entry_type=INITIAL_ENTRY,
+                                      amount=invoice.total_amount_including_tax, **common))
+    paid_before = invoice.remaining_amount - invoice.total_amount_including_tax
+    if paid_before:
+        session.add(DetailedCustLedgEntry(entry_type=APPLICATION, amount=paid_before, **common))
+    session.flush()
+
+
+def invoice_entry(session: Session, invoice_id: uuid.UUID) -> CustLedgerEntry | None:
+    return session.scalars(select(CustLedgerEntry)
+                           .where(CustLedgerEntry.sales_invoice_id == invoice_id)).first()
+
+
+def _is_posted_against(session: Session, entry: CustLedgerEntry) -> bool:
+    return session.scalar(select(func.count()).select_from(DetailedCustLedgEntry).where(
+        DetailedCustLedgEntry.cust_ledger_entry_id == entry.id,
+        DetailedCustLedgEntry.register_id.is_not(None))) != 0
+
+
+def sync_invoice_entry(session: Session, invoice: SalesInvoice, changed: Iterable[str]) -> None:
+    """Carry an edit of an invoice to its entry. Once a posting applied a payment to it, its
+    amounts, customer and posting date are history and can no longer change."""
+    entry = invoice_entry(session, invoice.id)
+    if entry is None:
+        write_invoice_entry(session, invoice)
+        return
+    fixed = {"total_amount_including_tax", "remaining_amount", "customer_id",
+             "customer_number", "posting_date"}
+    if fixed & set(changed) and _is_posted_against(session, entry):
+        raise Conflict(f"You cannot change the amounts, customer or posting date of sales "
+                       f"invoice {invoice.number} because payments have been posted against "
+                       f"it (customer ledger entry {entry.entry_number}).", field="number")
+    entry.customer_id = invoice.customer_id
+    entry.customer_number = invoice.customer.number
+    entry.posting_date = invoice.posting_date
+    entry.document_number = invoice.number
+    entry.external_document_number = invoice.external_document_number
+    entry.description = f"Invoice {invoice.number}"
+    entry.due_date = invoice.due_date
+    entry.pmt_discount_date = invoice.payment_discount_date
+    entry.original_pmt_disc_possible = invoice.payment_discount_amount
+    if _is_posted_against(session, entry):
+        return
+    entry.amount = invoice.total_amount_including_tax
+    entry.remaining_amount = invoice.remaining_amount
+    entry.open = invoice.remaining_amount != 0
+    entry.remaining_pmt_disc_possible = (invoice.payment_discount_amount
+                                         if invoice.remaining_amount else Decimal(0))
+    session.execute(sql_delete(DetailedCustLedgEntry)
+                    .where(DetailedCustLedgEntry.cust_ledger_entry_id == entry.id))
+    session.flush()
+    _write_invoice_details(session, invoice, entry)
+
+
+def delete_invoice_entry(session: Session, invoice: SalesInvoice) -> None:
+    """An invoice never posted against may be deleted with its entry (it was never part of a
+    G/L register); once payments were posted against it, it stays."""
+    entry = invoice_entry(session, invoice.id)
+    if entry is None:
+        return
+    if session.scalar(select(func.count()).select_from(PaymentApplication).where(
+            PaymentApplication.cust_ledger_entry_id == entry.id)):
+        raise Conflict(f"You cannot delete sales invoice {invoice.number} because journal "
+                       "lines are applied to it.", field="number")
+    if _is_posted_against(session, entry):
+        raise Conflict(f"You cannot delete sales invoice {invoice.number} because payments "
+                       f"have been posted against it (customer ledger entry "
+                       f"{entry.entry_number}).", field="number")
+    session.execute(sql_delete(DetailedCustLedgEntry)
+                    .where(DetailedCustLedgEntry.cust_ledger_entry_id == entry.id))
+    session.delete(entry)
+    session.flush()
+
+
+# --- fast bulk inserts ----------------------------------------------------------------------------
+
+class BulkTable:
+    """Core executemany of plain tuples into a table, fast and portable.
+
+    Values are given already in database form for Money columns (integer cents); UUIDs and
+    dates are converted with the dialect's own bind processors, memoised (the same customer
+    or date repeats over thousands of rows). The insert runs through SQLAlchemy Core on a
+    light table clause, so no per-value type processing happens on the hot path.
+    """
+
+    def __init__(self, session: Session, model_table: Any, columns: Sequence[str]) -> None:
+        real: Table = model_table
+        dialect = session.get_bind().dialect
+        self.session = session
+        self.columns = list(columns)
+        self.converters: list[Any] = []
+        for name in self.columns:
+            col_type = real.c[name].type
+            proc = None if isinstance(col_type, Money) else col_type.bind_processor(dialect)
+            self.converters.append(_memoised(proc) if proc is not None else None)
+        self.light: TableClause = table(real.name, *(column(n) for n in self.columns))
+
+    def insert(self, rows: Iterable[Sequence[Any]]) -> int:
+        names, converters = self.columns, self.converters
+        convert = [(i, c) for i, c in enumerate(converters) if c is not None]
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            values = list(row)
+            for i, conv in convert:
+                values[i] = conv(values[i])
+            batch.append(dict(zip(names, values, strict=True)))
+        if batch:
+            self.session.execute(insert(self.light), batch)
+        return len(batch)
+
+
+def _memoised(proc: Any) -> Any:
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return cache[value]
+        except KeyError:
+            result = cache[value] = proc(value)
+            return result
+
+    return convert
+
+
+def cents(amount: Decimal) -> int:
+    return to_cents(amount)
+
+
+def today_or(value: date | None) -> date:
+    return value or date.today()

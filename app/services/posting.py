@@ -1,0 +1,561 @@
+"""Posting a customer payment journal: test report, preview, post, and reversal.
+
+Each public function is one transaction. ``test_report`` and ``preview`` only read (a
+snapshot that is rolled back; no number is taken from any series). ``post`` checks the journal
+exactly as the test report does, refuses with the first problems, and otherwise writes the
+plan of ``app.domain.posting.plan_posting`` (the same plan preview shows) in one durable
+transaction: G/L register, G/L entries, customer ledger entries, detailed entries, the changed
+invoices; then it deletes the journal's lines (the journal stays). If anything fails, or the
+process dies half-way, nothing of the posting exists afterwards: SQLite's journal rolls an
+interrupted transaction back when the file is next opened.
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, bindparam, func, select, type_coerce, update
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import column, table
+
+from app.db import Database
+from app.db.models import (
+    Account,
+    Company,
+    CustLedgerEntry,
+    Customer,
+    DetailedCustLedgEntry,
+    GLEntry,
+    GLRegister,
+    Journal,
+    Payment,
+    PaymentApplication,
+    SalesInvoice,
+    utc_now,
+)
+from app.domain import posting as rules
+from app.domain.errors import FieldError, Invalid, NotFound
+from app.domain.ledger_schemas import (
+    CustLedgerEntryRead,
+    DetailedEntryRead,
+    GLEntryRead,
+    PlannedCount,
+    PostingPreviewRead,
+    ProblemRead,
+    RegisterRead,
+)
+from app.domain.money import from_cents
+from app.services.common import get_company, resolve_by_id_or_number, touch
+from app.services.ledger_common import BulkTable, NextNumbers, lock_company, next_numbers
+
+GL_ENTRY = "G/L Entry"
+CUST_LEDGER_ENTRY = "Cust. Ledger Entry"
+DETAILED_ENTRY = "Detailed Cust. Ledg. Entry"
+
+Progress = Callable[[str], None]
+
+
+def _no_progress(_stage: str) -> None:
+    return None
+
+
+# --- loading a journal for the rules ---------------------------------------------------------
+
+@dataclass
+class _Journal:
+    company_id: uuid.UUID
+    journal: Journal
+    setup: rules.Setup
+    lines: list[rules.Line]
+    customers: dict[uuid.UUID, rules.Customer]
+    accounts: dict[uuid.UUID, rules.GLAccount]
+    entries: dict[int, rules.OpenEntry]
+    invoice_of_entry: dict[int, uuid.UUID]  # entry id -> sales invoice id
+
+
+def _journal(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> Journal:
+    journal = session.get(Journal, journal_id)
+    if journal is None or journal.company_id != company_id:
+        raise NotFound(f"The General Journal Batch with ID {journal_id} cannot be found.",
+                       field="journalId")
+    return journal
+
+
+def _gl_account(row: Any) -> rules.GLAccount:
+    return rules.GLAccount(row.id, row.number, row.display_name, row.account_type,
+                           bool(row.blocked), bool(row.direct_posting))
+
+
+_CENTS = BigInteger()
+
+
+def _cents(col: Any) -> Any:
+    """Read a Money column as its integer cents (no Decimal on the hot path)."""
+    return type_coerce(col, _CENTS)
+
+
+_ENTRY_COLUMNS = (CustLedgerEntry.id, CustLedgerEntry.entry_number, CustLedgerEntry.customer_id,
+                  CustLedgerEntry.document_type, CustLedgerEntry.document_number,
+                  CustLedgerEntry.posting_date, _cents(CustLedgerEntry.remaining_amount),
+                  CustLedgerEntry.open, CustLedgerEntry.pmt_discount_date,
+                  _cents(CustLedgerEntry.remaining_pmt_disc_possible),
+                  CustLedgerEntry.sales_invoice_id)
+
+
+def _load(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> _Journal:
+    company = get_company(session, company_id)
+    journal = _journal(session, company_id, journal_id)
+    accounts = {row.id: _gl_account(row) for row in session.execute(
+        select(Account.id, Account.number, Account.display_name, Account.account_type,
+               Account.blocked, Account.direct_posting)
+        .where(Account.company_id == company_id))}
+    setup = rules.Setup(
+        journal.code,
+        accounts.get(journal.balancing_account_id) if journal.balancing_account_id else None,
+        company.allow_posting_from, company.allow_posting_to,
+        accounts.get(company.payment_discount_account_id)
+        if company.payment_discount_account_id else None)
+
+    in_journal = select(Payment.id).where(Payment.journal_id == journal.id)
+    customers = {row.id: rules.Customer(row.id, row.number, row.display_name, row.blocked,
+                                        row.receivables_account_id)
+                 for row in session.execute(
+                     select(Customer.id, Customer.number, Customer.display_name, Customer.blocked,
+                            Customer.receivables_account_id)
+                     .where(Customer.id.in_(select(Payment.customer_id)
+                                            .where(Payment.journal_id == journal.id))))}
+
+    entries: dict[int, rules.OpenEntry] = {}
+    entry_of_invoice: dict[uuid.UUID, int] = {}
+    invoice_of_entry: dict[int, uuid.UUID] = {}
+    applied_ids = select(PaymentApplication.cust_ledger_entry_id).where(
+        PaymentApplication.payment_id.in_(in_journal))
+    invoice_ids = select(Payment.applies_to_invoice_id).where(
+        Payment.journal_id == journal.id, Payment.applies_to_invoice_id.is_not(None))
+    for query in (select(*_ENTRY_COLUMNS).where(CustLedgerEntry.id.in_(applied_ids)),
+                  select(*_ENTRY_COLUMNS).where(CustLedgerEntry.sales_invoice_id.in_(
+                      invoice_ids))):
+        for row in session.execute(query):
+            entries[row[0]] = rules.OpenEntry(*row[:10])
+            if row[10] is not None:
+                entry_of_invoice[row[10]] = row[0]
+                invoice_of_entry[row[0]] = row[10]
+
+    applications: dict[uuid.UUID, list[rules.Application]] = defaultdict(list)
+    for payment_id, entry_id, amount in session.execute(
+            select(PaymentApplication.payment_id, PaymentApplication.cust_ledger_entry_id,
+                   _cents(PaymentApplication.amount_to_apply))
+            .where(PaymentApplication.payment_id.in_(in_journal))
+            .order_by(PaymentApplication.id)):
+        applications[payment_id].append(rules.Application(entry_id, amount))
+
+    lines = []
+    for row in session.execute(
+            select(Payment.id, Payment.line_number, Payment.posting_date, Payment.document_number,
+                   Payment.external_document_number, Payment.customer_id,
+                   _cents(Payment.amount), Payment.description, Payment.applies_to_invoice_id)
+            .where(Payment.journal_id == journal.id).order_by(Payment.line_number)):
+        marked = applications.get(row.id, ())
+        apps = tuple(marked)
+        if row.applies_to_invoice_id is not None and not marked:
+            apps = (rules.Application(entry_of_invoice.get(row.applies_to_invoice_id, -1),
+                                      None),)
+        lines.append(rules.Line(row.id, row.line_number, row.posting_date, row.document_number,
+                                row.external_document_number, row.customer_id, row.amount,
+                                row.description, apps,
+                                bool(marked) and row.applies_to_invoice_id is not None))
+    return _Journal(company_id, journal, setup, lines, customers, accounts, entries,
+                    invoice_of_entry)
+
+
+def _problems(loaded: _Journal) -> list[rules.Problem]:
+    return rules.check_journal(loaded.setup, loaded.lines, loaded.customers, loaded.accounts,
+                               loaded.entries)
+
+
+def _refuse(problems: Sequence[rules.Problem]) -> Invalid:
+    first = problems[: rules.MAX_PROBLEMS_ON_POST]
+    return Invalid(first[0].text(), errors=[FieldError(p.field, p.text()) for p in first])
+
+
+def _plan(loaded: _Journal, numbers: NextNumbers) -> rules.Plan:
+    return rules.plan_posting(loaded.setup, loaded.lines, loaded.customers, loaded.accounts,
+                              loaded.entries, next_gl_entry=numbers.gl_entry,
+                              next_cust_entry=numbers.cust_entry,
+                              register_number=numbers.register)
+
+
+# --- test report -----------------------------------------------------------------------------
+
+def test_report(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> list[ProblemRead]:
+    """Every problem of the journal, journal-wide ones first, then by line number."""
+    with db.reading() as session:
+        problems = _problems(_load(session, company_id, journal_id))
+    problems.sort(key=lambda p: (p.line_number is not None, p.line_number or 0))
+    return [ProblemRead(line_number=p.line_number, field=p.field, message=p.message)
+            for p in problems]
+
+
+test_report.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+# --- preview ---------------------------------------------------------------------------------
+
+def preview(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> PostingPreviewRead:
+    """The entries posting would write now, per table. Reads a snapshot; writes nothing."""
+    with db.reading() as session:
+        loaded = _load(session, company_id, journal_id)
+        problems = _problems(loaded)
+        if problems:
+            raise _refuse(problems)
+        plan = _plan(loaded, next_numbers(session, company_id))
+        names = _names(session, company_id)
+        changed_rows = {row.id: row for row in session.scalars(
+            select(CustLedgerEntry).where(CustLedgerEntry.id.in_(
+                [c.entry_id for c in plan.changes])))}
+        return _preview_read(loaded, plan, names, changed_rows)
+
+
+@dataclass
+class _Names:
+    accounts: dict[uuid.UUID, str]
+    customers: dict[uuid.UUID, tuple[str, str]]
+
+
+def _names(session: Session, company_id: uuid.UUID) -> _Names:
+    return _Names(
+        {r.id: r.display_name for r in session.execute(
+            select(Account.id, Account.display_name).where(Account.company_id == company_id))},
+        {r.id: (r.number, r.display_name) for r in session.execute(
+            select(Customer.id, Customer.number, Customer.display_name)
+            .where(Customer.company_id == company_id))})
+
+
+def _preview_read(loaded: _Journal, plan: rules.Plan, names: _Names,
+                  changed_rows: dict[int, CustLedgerEntry]) -> PostingPreviewRead:
+    gl = [GLEntryRead.model_construct(
+        id=0, entry_number=e.entry_number, posting_date=e.posting_date,
+        document_type=e.document_type, document_number=e.document_number,
+        external_document_number=e.external_document_number, account_number=e.account_number,
+        account_name=names.accounts.get(e.account_id, ""), description=e.description,
+        amount=from_cents(e.amount), source_type=rules.CUSTOMER if e.source_id else "",
+        source_number=e.source_number, register_number=plan.register_number, reversed=False,
+        reversed_by_entry_number=None, reversed_entry_number=None) for e in plan.gl_entries]
+    cust = [CustLedgerEntryRead.model_construct(
+        id=0, entry_number=e.entry_number, customer_id=e.customer_id,
+        customer_number=e.customer_number,
+        customer_name=names.customers.get(e.customer_id, ("", ""))[1],
+        posting_date=e.posting_date, document_type=e.document_type,
+        document_number=e.document_number, external_document_number=e.external_document_number,
+        description=e.description, due_date=None, amount=from_cents(e.amount),
+        remaining_amount=from_cents(e.remaining), open=e.open, pmt_discount_date=None,
+        original_pmt_disc_possible=Decimal("0.00"), remaining_pmt_disc_possible=Decimal("0.00"),
+        closed_by_entry_number=e.closed_by_entry_number, closed_at_date=e.closed_at_date,
+        register_number=plan.register_number, sales_invoice_id=None, reversed=False)
+        for e in plan.cust_entries]
+    details = [DetailedEntryRead.model_construct(
+        id=0, cust_ledger_entry_number=d.entry_number, entry_type=d.entry_type,
+        posting_date=d.posting_date, document_type=d.document_type,
+        document_number=d.document_number,
+        customer_number=names.customers.get(d.customer_id, ("", ""))[0],
+        amount=from_cents(d.amount), applied_entry_number=d.applied_entry_number,
+        unapplied=False) for d in plan.details]
+    changed = []
+    for change in plan.changes:
+        row = changed_rows[change.entry_id]
+        changed.append(_entry_read(row, names.customers.get(row.customer_id, ("", ""))[1],
+                                   None).model_copy(update={
+            "remaining_amount": from_cents(change.remaining), "open": change.open,
+            "remaining_pmt_disc_possible": from_cents(change.remaining_pmt_disc),
+            "closed_by_entry_number": change.closed_by_entry_number,
+            "closed_at_date": change.closed_at_date}))
+    debit = sum(e.amount for e in plan.gl_entries if e.amount > 0)
+    credit = -sum(e.amount for e in plan.gl_entries if e.amount < 0)
+    return PostingPreviewRead(
+        journal_code=loaded.journal.code, register_number=plan.register_number,
+        lines_posted=len(plan.posted_line_ids), lines_skipped=len(plan.skipped_line_ids),
+        counts=[PlannedCount(table=GL_ENTRY, count=len(gl)),
+                PlannedCount(table=CUST_LEDGER_ENTRY, count=len(cust)),
+                PlannedCount(table=DETAILED_ENTRY, count=len(details))],
+        gl_entries=gl, cust_entries=cust, detailed_entries=details, changed_entries=changed,
+        total_debit=from_cents(debit), total_credit=from_cents(credit))
+
+
+def _entry_read(row: CustLedgerEntry, customer_name: str,
+                register_number: int | None) -> CustLedgerEntryRead:
+    return CustLedgerEntryRead(
+        id=row.id, entry_number=row.entry_number, customer_id=row.customer_id,
+        customer_number=row.customer_number, customer_name=customer_name,
+        posting_date=row.posting_date, document_type=row.document_type,
+        document_number=row.document_number,
+        external_document_number=row.external_document_number, description=row.description,
+        due_date=row.due_date, amount=row.amount, remaining_amount=row.remaining_amount,
+        open=row.open, pmt_discount_date=row.pmt_discount_date,
+        original_pmt_disc_possible=row.original_pmt_disc_possible,
+        remaining_pmt_disc_possible=row.remaining_pmt_disc_possible,
+        closed_by_entry_number=row.closed_by_entry_number, closed_at_date=row.closed_at_date,
+        register_number=register_number, sales_invoice_id=row.sales_invoice_id,
+        reversed=row.reversed)
+
+
+# --- post ------------------------------------------------------------------------------------
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()[:50]
+    except Exception:  # no login name in some sandboxes
+        return ""
+
+
+def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
+         user_id: str | None = None, progress: Progress | None = None) -> RegisterRead:
+    """Post every line of the journal in one transaction; returns the G/L register.
+
+    Refuses (``Invalid``, with the first problems, nothing written) when the test report
+    finds any. ``progress`` is told each stage (for a progress dialog, and for the test that
+    kills a posting half-way)."""
+    report = progress or _no_progress
+    with db.durable_transaction() as session:
+        lock_company(session, company_id)
+        loaded = _load(session, company_id, journal_id)
+        problems = _problems(loaded)
+        if problems:
+            raise _refuse(problems)
+        report("checked")
+        plan = _plan(loaded, next_numbers(session, company_id))
+        register = write_plan(session, loaded.company_id, loaded.journal.code, plan,
+                              loaded.invoice_of_entry, user_id=user_id, progress=report)
+        session.execute(sql_delete(Payment).where(Payment.journal_id == loaded.journal.id)
+                        .execution_options(synchronize_session=False))
+        report("lines deleted")
+        result = register_read(session, register)
+    report("committed")
+    return result
+
+
+_GL_COLUMNS = ("company_id", "entry_number", "register_id", "posting_date", "document_type",
+               "document_number", "external_document_number", "account_id", "account_number",
+               "description", "amount", "source_type", "source_id", "source_number", "reversed",
+               "reversed_by_entry_number", "reversed_entry_number")
+_CUST_COLUMNS = ("company_id", "entry_number", "customer_id", "customer_number", "posting_date",
+                 "document_type", "document_number", "external_document_number", "description",
+                 "due_date", "amount", "remaining_amount", "open", "pmt_discount_date",
+                 "original_pmt_disc_possible", "remaining_pmt_disc_possible",
+                 "closed_by_entry_number", "closed_at_date", "register_id", "reversed",
+                 "reversed_by_entry_number", "reversed_entry_number")
+_DETAIL_COLUMNS = ("company_id", "cust_ledger_entry_id", "entry_type", "posting_date",
+                   "document_type", "document_number", "customer_id", "amount",
+                   "applied_cust_ledger_entry_id", "register_id", "unapplied")
+
+
+def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan: rules.Plan,
+               invoice_of_entry: dict[int, uuid.UUID], *, user_id: str | None,
+               source_code: str = rules.SOURCE_CODE,
+               reversed_links: dict[int, int] | None = None,
+               progress: Progress = _no_progress) -> GLRegister:
+    """Write a plan: register, G/L entries, customer and detailed entries, changed entries
+    and their invoices. Shared by posting and reversal. ``reversed_links`` maps a new G/L
+    entry number to the one it reverses."""
+    first_gl, last_gl = plan.gl_range
+    cust_range = plan.cust_range
+    register = GLRegister(
+        company_id=company_id, number=plan.register_number, from_entry_number=first_gl,
+        to_entry_number=last_gl, from_cust_entry_number=cust_range[0] if cust_range else None,
+        to_cust_entry_number=cust_range[1] if cust_range else None, journal_code=journal_code,
+        source_code=source_code, created_at=utc_now(),
+        user_id=current_user() if user_id is None else user_id, reversed=False)
+    session.add(register)
+    session.flush()
+    progress("register")
+    reg = register.id
+    links = reversed_links or {}
+    BulkTable(session, GLEntry.__table__, _GL_COLUMNS).insert(
+        (company_id, e.entry_number, reg, e.posting_date, e.document_type, e.document_number,
+         e.external_document_number, e.account_id, e.account_number, e.description, e.amount,
+         rules.CUSTOMER if e.source_id else "", e.source_id, e.source_number,
+         e.entry_number in links, None, links.get(e.entry_number))
+        for e in plan.gl_entries)
+    progress("gl entries")
+    BulkTable(session, CustLedgerEntry.__table__, _CUST_COLUMNS).insert(
+        (company_id, e.entry_number, e.customer_id, e.customer_number, e.posting_date,
+         e.document_type, e.document_number, e.external_document_number, e.description, None,
+         e.amount, e.remaining, e.open, None, 0, 0, e.closed_by_entry_number, e.closed_at_date,
+         reg, False, None, None)
+        for e in plan.cust_entries)
+    progress("customer entries")
+    ids = _entry_ids(session, company_id, plan)
+    BulkTable(session, DetailedCustLedgEntry.__table__, _DETAIL_COLUMNS).insert(
+        (company_id, ids[d.entry_number], d.entry_type, d.posting_date, d.document_type,
+         d.document_number, d.customer_id, d.amount,
+         ids[d.applied_entry_number] if d.applied_entry_number is not None else None, reg,
+         False)
+        for d in plan.details)
+    progress("detailed entries")
+    apply_changes(session, plan.changes, invoice_of_entry)
+    progress("applications")
+    return register
+
+
+def _entry_ids(session: Session, company_id: uuid.UUID, plan: rules.Plan) -> dict[int, int]:
+    """Customer ledger entry number -> row id, for the entries a plan refers to."""
+    wanted = {d.entry_number for d in plan.details} | \
+        {d.applied_entry_number for d in plan.details if d.applied_entry_number is not None}
+    ids: dict[int, int] = {}
+    cust_range = plan.cust_range
+    if cust_range:
+        ids.update(session.execute(
+            select(CustLedgerEntry.entry_number, CustLedgerEntry.id).where(
+                CustLedgerEntry.company_id == company_id,
+                CustLedgerEntry.entry_number.between(*cust_range))).tuples().all())
+    others = sorted(n for n in wanted if n not in ids)
+    for start in range(0, len(others), 500):
+        chunk = others[start:start + 500]
+        ids.update(session.execute(
+            select(CustLedgerEntry.entry_number, CustLedgerEntry.id).where(
+                CustLedgerEntry.company_id == company_id,
+                CustLedgerEntry.entry_number.in_(chunk))).tuples().all())
+    return ids
+
+
+_entry_update = table("cust_ledger_entry", column("id"), column("remaining_amount"),
+                      column("open"), column("remaining_pmt_disc_possible"),
+                      column("closed_by_entry_number"), column("closed_at_date"))
+_invoice_update = table("sales_invoice", column("id"), column("remaining_amount"),
+                        column("version"), column("last_modified"))
+
+
+def apply_changes(session: Session, changes: Sequence[rules.EntryChange],
+                  invoice_of_entry: dict[int, uuid.UUID]) -> None:
+    """Existing entries after applications (or their undoing), and their invoices."""
+    if not changes:
+        return
+    dialect = session.get_bind().dialect
+    as_date = CustLedgerEntry.__table__.c.closed_at_date.type.bind_processor(dialect)
+    as_uuid = SalesInvoice.__table__.c.id.type.bind_processor(dialect)
+    as_time = SalesInvoice.__table__.c.last_modified.type.bind_processor(dialect)
+
+    def conv(proc: Any, value: Any) -> Any:
+        return proc(value) if proc is not None and value is not None else value
+
+    session.execute(
+        update(_entry_update).where(_entry_update.c.id == bindparam("b_id")).values(
+            remaining_amount=bindparam("b_remaining"), open=bindparam("b_open"),
+            remaining_pmt_disc_possible=bindparam("b_disc"),
+            closed_by_entry_number=bindparam("b_closed_by"),
+            closed_at_date=bindparam("b_closed_at")),
+        [{"b_id": c.entry_id, "b_remaining": c.remaining, "b_open": c.open,
+          "b_disc": c.remaining_pmt_disc, "b_closed_by": c.closed_by_entry_number,
+          "b_closed_at": conv(as_date, c.closed_at_date)} for c in changes])
+    now = conv(as_time, utc_now())
+    invoices = [{"b_id": conv(as_uuid, invoice_of_entry[c.entry_id]),
+                 "b_remaining": c.remaining, "b_now": now}
+                for c in changes if c.entry_id in invoice_of_entry]
+    if invoices:
+        session.execute(
+            update(_invoice_update).where(_invoice_update.c.id == bindparam("b_id")).values(
+                remaining_amount=bindparam("b_remaining"),
+                version=_invoice_update.c.version + 1, last_modified=bindparam("b_now")),
+            invoices)
+
+
+def register_read(session: Session, register: GLRegister) -> RegisterRead:
+    company_id = register.company_id
+    totals = session.execute(
+        select(func.count(), func.coalesce(func.sum(
+            _cents(GLEntry.amount)).filter(_cents(GLEntry.amount) > 0), 0))
+        .where(GLEntry.company_id == company_id, GLEntry.entry_number.between(
+            register.from_entry_number, register.to_entry_number))).one()
+    credit = session.scalar(
+        select(func.coalesce(func.sum(_cents(GLEntry.amount)), 0))
+        .where(GLEntry.company_id == company_id, _cents(GLEntry.amount) < 0,
+               GLEntry.entry_number.between(register.from_entry_number,
+                                            register.to_entry_number))) or 0
+    cust_count = 0
+    if register.from_cust_entry_number is not None:
+        assert register.to_cust_entry_number is not None
+        cust_count = register.to_cust_entry_number - register.from_cust_entry_number + 1
+    detailed = session.scalar(select(func.count()).select_from(DetailedCustLedgEntry)
+                              .where(DetailedCustLedgEntry.register_id == register.id)) or 0
+
+    def number_of(register_id: int | None) -> int | None:
+        if register_id is None:
+            return None
+        return session.scalar(select(GLRegister.number).where(GLRegister.id == register_id))
+
+    return RegisterRead(
+        id=register.id, number=register.number, from_entry_number=register.from_entry_number,
+        to_entry_number=register.to_entry_number,
+        from_cust_entry_number=register.from_cust_entry_number,
+        to_cust_entry_number=register.to_cust_entry_number, journal_code=register.journal_code,
+        source_code=register.source_code, created_at=register.created_at,
+        user_id=register.user_id, reversed=register.reversed,
+        reversed_by_register_number=number_of(register.reversed_by_register_id),
+        reversal_of_register_number=number_of(register.reversal_of_register_id),
+        gl_entry_count=int(totals[0]), cust_entry_count=cust_count,
+        detailed_entry_count=int(detailed), total_debit=from_cents(int(totals[1])),
+        total_credit=from_cents(-int(credit)))
+
+
+def get_register(db: Database, company_id: uuid.UUID, number: int) -> RegisterRead:
+    with db.reading() as session:
+        return register_read(session, _register(session, company_id, number))
+
+
+def list_registers(db: Database, company_id: uuid.UUID) -> list[RegisterRead]:
+    with db.reading() as session:
+        rows = session.scalars(select(GLRegister).where(GLRegister.company_id == company_id)
+                               .order_by(GLRegister.number))
+        return [register_read(session, r) for r in rows]
+
+
+def _register(session: Session, company_id: uuid.UUID, number: int) -> GLRegister:
+    register = session.scalars(select(GLRegister).where(
+        GLRegister.company_id == company_id, GLRegister.number == number)).first()
+    if register is None:
+        raise NotFound(f"There is no G/L Register within the filter. Filters: No.: {number}",
+                       field="number")
+    return register
+
+
+# --- company posting setup -------------------------------------------------------------------
+
+def set_payment_discount_account(db: Database, company_id: uuid.UUID,
+                                 account_number: str | None) -> None:
+    """Where payment discounts granted are posted (G/L Setup / customer posting group)."""
+    with db.transaction() as session:
+        company: Company = get_company(session, company_id)
+        account = resolve_by_id_or_number(
+            session, Account, company_id, None, (account_number or "").strip().upper() or None,
+            id_field="paymentDiscountAccountId", number_field="paymentDiscountAccountNumber",
+            label="G/L Account")
+        if account is not None:
+            problems = rules.account_problems(_gl_account(account),
+                                              "paymentDiscountAccountNumber", direct=False)
+            if problems:
+                raise Invalid(problems[0].message, field=problems[0].field)
+        company.payment_discount_account_id = account.id if account else None
+        touch(company)
+
+
+def payment_discount_account(db: Database, company_id: uuid.UUID) -> str:
+    """The number of the company's payment discount account ('' when none is set)."""
+    with db.reading() as session:
+        company = get_company(session, company_id)
+        if company.payment_discount_account_id is None:
+            return ""
+        account = session.get(Account, company.payment_discount_account_id)
+        return account.number if account else ""
+
+
+def posting_dates(db: Database, company_id: uuid.UUID) -> tuple[date | None, date | None]:
+    with db.reading() as session:
+        company = get_company(session, company_id)
+        return company.allow_posting_from, company.allow_posting_to
