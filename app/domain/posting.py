@@ -356,6 +356,7 @@ class PlannedDetail(NamedTuple):
     customer_id: uuid.UUID
     amount: int
     applied_entry_number: int | None  # the other side of an application
+    unapplied: bool = False  # an application undone (and the entry undoing it)
 
 
 class EntryChange(NamedTuple):
@@ -519,3 +520,84 @@ def plan_balances(plan: Plan) -> dict[date, int]:
     for entry in plan.gl_entries:
         totals[entry.posting_date] += entry.amount
     return dict(totals)
+
+
+# --- reversal ----------------------------------------------------------------------------------
+
+class EntryNow(NamedTuple):
+    """An existing customer ledger entry as it stands before a reversal."""
+
+    id: int
+    entry_number: int
+    remaining: int
+    open: bool
+    original_pmt_disc: int
+    remaining_pmt_disc: int
+    closed_by_entry_number: int | None
+    closed_at_date: date | None
+
+
+class ReversalPlan(NamedTuple):
+    plan: Plan
+    gl_links: dict[int, int]  # new G/L entry number -> the entry it reverses
+    cust_links: dict[int, int]  # new customer entry number -> the payment entry it reverses
+
+
+def plan_reversal(gl_entries: Sequence[PlannedGLEntry], payments: Sequence[PlannedCustEntry],
+                  applications: Sequence[PlannedDetail], entries: Mapping[int, EntryNow], *,
+                  next_gl_entry: int, next_cust_entry: int,
+                  register_number: int) -> ReversalPlan:
+    """Reverse a register: G/L entries with opposite signs; its applications undone (an
+    opposite detailed entry each, both marked unapplied), which reopens the invoices; then each
+    payment entry closed against a new entry of the opposite amount. Nothing is deleted.
+
+    ``entries`` holds, by entry number, every customer entry the register touched."""
+    gl: list[PlannedGLEntry] = []
+    gl_links: dict[int, int] = {}
+    number = next_gl_entry
+    for e in gl_entries:
+        gl.append(e._replace(entry_number=number, amount=-e.amount))
+        gl_links[number] = e.entry_number
+        number += 1
+
+    state = {n: _EntryState(e.remaining, e.open, e.remaining_pmt_disc)
+             for n, e in entries.items()}
+    for n, now in entries.items():
+        state[n].closed_by, state[n].closed_at = now.closed_by_entry_number, now.closed_at_date
+    details: list[PlannedDetail] = []
+    for d in applications:
+        details.append(d._replace(amount=-d.amount, unapplied=True))
+        st = state[d.entry_number]
+        st.remaining -= d.amount
+        if st.remaining != 0 and (not st.open or st.closed_by is not None):
+            st.open, st.closed_by, st.closed_at = True, None, None
+            st.remaining_disc = entries[d.entry_number].original_pmt_disc
+
+    cust: list[PlannedCustEntry] = []
+    cust_links: dict[int, int] = {}
+    cust_no = next_cust_entry
+    for p in payments:
+        st = state[p.entry_number]
+        assert st.remaining == p.amount, "a payment entry is open for its whole amount here"
+        cust.append(p._replace(entry_number=cust_no, amount=-p.amount, remaining=0, open=False,
+                               closed_by_entry_number=p.entry_number,
+                               closed_at_date=p.posting_date))
+        details.append(PlannedDetail(cust_no, INITIAL_ENTRY, p.posting_date, p.document_type,
+                                     p.document_number, p.customer_id, -p.amount, None))
+        details.append(PlannedDetail(cust_no, APPLICATION, p.posting_date, p.document_type,
+                                     p.document_number, p.customer_id, p.amount, p.entry_number))
+        details.append(PlannedDetail(p.entry_number, APPLICATION, p.posting_date,
+                                     p.document_type, p.document_number, p.customer_id,
+                                     -p.amount, cust_no))
+        st.remaining, st.open, st.closed_by, st.closed_at = 0, False, cust_no, p.posting_date
+        st.remaining_disc = 0
+        cust_links[cust_no] = p.entry_number
+        cust_no += 1
+
+    changes = [EntryChange(e.id, n, st.remaining, st.open, st.remaining_disc, st.closed_by,
+                           st.closed_at)
+               for n, e in entries.items() for st in (state[n],)
+               if (st.remaining, st.open, st.closed_by) != (e.remaining, e.open,
+                                                            e.closed_by_entry_number)]
+    plan = Plan(register_number, gl, cust, details, changes, [], [])
+    return ReversalPlan(plan, gl_links, cust_links)

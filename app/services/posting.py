@@ -51,8 +51,9 @@ from app.domain.ledger_schemas import (
     PostingPreviewRead,
     ProblemRead,
     RegisterRead,
+    ReversalRead,
 )
-from app.domain.money import from_cents
+from app.domain.money import from_cents, to_cents
 from app.services.common import get_company, resolve_by_id_or_number, touch
 from app.services.ledger_common import BulkTable, NextNumbers, lock_company, next_numbers
 
@@ -396,7 +397,7 @@ def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan:
         (company_id, ids[d.entry_number], d.entry_type, d.posting_date, d.document_type,
          d.document_number, d.customer_id, d.amount,
          ids[d.applied_entry_number] if d.applied_entry_number is not None else None, reg,
-         False)
+         d.unapplied)
         for d in plan.details)
     progress("detailed entries")
     apply_changes(session, plan.changes, invoice_of_entry)
@@ -559,3 +560,118 @@ def posting_dates(db: Database, company_id: uuid.UUID) -> tuple[date | None, dat
     with db.reading() as session:
         company = get_company(session, company_id)
         return company.allow_posting_from, company.allow_posting_to
+
+
+# --- reverse ---------------------------------------------------------------------------------
+
+def reverse(db: Database, company_id: uuid.UUID, register_number: int, *,
+            user_id: str | None = None) -> ReversalRead:
+    """Reverse a posted register (Reverse Register): new entries with opposite signs, its
+    applications undone so the invoices it paid reopen; the original entries stay, marked
+    reversed, and the new register says what it reversed. One transaction."""
+    with db.durable_transaction() as session:
+        lock_company(session, company_id)
+        company = get_company(session, company_id)
+        original = _register(session, company_id, register_number)
+        if original.reversed or original.reversal_of_register_id is not None:
+            raise Invalid(f"You cannot reverse G/L Register No. {register_number} because the "
+                          "register has already been involved in a reversal.", field="number")
+        gl = [rules.PlannedGLEntry(
+            r.entry_number, r.posting_date, r.document_type, r.document_number,
+            r.external_document_number, r.account_id, r.account_number, r.description,
+            r.amount, r.source_id, r.source_number)
+            for r in session.execute(select(
+                GLEntry.entry_number, GLEntry.posting_date, GLEntry.document_type,
+                GLEntry.document_number, GLEntry.external_document_number, GLEntry.account_id,
+                GLEntry.account_number, GLEntry.description, _cents(GLEntry.amount).label(
+                    "amount"), GLEntry.source_id, GLEntry.source_number)
+                .where(GLEntry.company_id == company_id, GLEntry.entry_number.between(
+                    original.from_entry_number, original.to_entry_number))
+                .order_by(GLEntry.entry_number))]
+        for entry in gl:
+            outside = (company.allow_posting_from and entry.posting_date <
+                       company.allow_posting_from) or (company.allow_posting_to and
+                                                       entry.posting_date >
+                                                       company.allow_posting_to)
+            if outside:
+                raise Invalid("Posting Date is not within your range of allowed posting dates. "
+                              f"G/L Register No. {register_number} has entries on "
+                              f"{entry.posting_date}.", field="postingDate")
+        payment_rows = session.scalars(select(CustLedgerEntry).where(
+            CustLedgerEntry.register_id == original.id).order_by(
+            CustLedgerEntry.entry_number)).all()
+        payments = [rules.PlannedCustEntry(
+            p.entry_number, p.customer_id, p.customer_number, p.posting_date, p.document_type,
+            p.document_number, p.external_document_number, p.description, to_cents(p.amount),
+            to_cents(p.remaining_amount), p.open, p.closed_by_entry_number, p.closed_at_date)
+            for p in payment_rows]
+        number_of = dict(session.execute(
+            select(CustLedgerEntry.id, CustLedgerEntry.entry_number).where(
+                CustLedgerEntry.id.in_(select(DetailedCustLedgEntry.cust_ledger_entry_id).where(
+                    DetailedCustLedgEntry.register_id == original.id)))).tuples().all())
+        applications = [rules.PlannedDetail(
+            number_of[d.cust_ledger_entry_id], d.entry_type, d.posting_date, d.document_type,
+            d.document_number, d.customer_id, to_cents(d.amount),
+            number_of.get(d.applied_cust_ledger_entry_id)
+            if d.applied_cust_ledger_entry_id is not None else None)
+            for d in session.scalars(select(DetailedCustLedgEntry).where(
+                DetailedCustLedgEntry.register_id == original.id,
+                DetailedCustLedgEntry.entry_type != rules.INITIAL_ENTRY,
+                DetailedCustLedgEntry.unapplied.is_(False)).order_by(DetailedCustLedgEntry.id))]
+        touched = session.scalars(select(CustLedgerEntry).where(
+            CustLedgerEntry.id.in_(list(number_of)))).all()
+        entries = {e.entry_number: rules.EntryNow(
+            e.id, e.entry_number, to_cents(e.remaining_amount), e.open,
+            to_cents(e.original_pmt_disc_possible), to_cents(e.remaining_pmt_disc_possible),
+            e.closed_by_entry_number, e.closed_at_date) for e in touched}
+        invoice_of_entry = {e.id: e.sales_invoice_id for e in touched
+                            if e.sales_invoice_id is not None}
+        numbers = next_numbers(session, company_id)
+        planned = rules.plan_reversal(gl, payments, applications, entries,
+                                      next_gl_entry=numbers.gl_entry,
+                                      next_cust_entry=numbers.cust_entry,
+                                      register_number=numbers.register)
+        reopened = sum(1 for c in planned.plan.changes
+                       if c.open and not entries[c.entry_number].open)
+        register = write_plan(session, company_id, original.journal_code, planned.plan,
+                              invoice_of_entry, user_id=user_id,
+                              source_code=rules.REVERSAL_SOURCE_CODE,
+                              reversed_links=planned.gl_links)
+        _mark_reversed(session, company_id, original, register, planned)
+        session.flush()
+        return ReversalRead(reversal=register_read(session, register),
+                            reversed_register_number=original.number,
+                            reopened_entries=reopened)
+
+
+def _mark_reversed(session: Session, company_id: uuid.UUID, original: GLRegister,
+                   register: GLRegister, planned: rules.ReversalPlan) -> None:
+    original.reversed = True
+    original.reversed_by_register_id = register.id
+    register.reversed = True
+    register.reversal_of_register_id = original.id
+    gl = table("gl_entry", column("company_id"), column("entry_number"), column("reversed"),
+               column("reversed_by_entry_number"), column("reversed_entry_number"))
+    as_uuid = GLEntry.__table__.c.company_id.type.bind_processor(session.get_bind().dialect)
+    company = as_uuid(company_id) if as_uuid else company_id
+    if planned.gl_links:
+        session.execute(
+            update(gl).where(gl.c.company_id == bindparam("b_company"),
+                             gl.c.entry_number == bindparam("b_number"))
+            .values(reversed=True, reversed_by_entry_number=bindparam("b_by")),
+            [{"b_company": company, "b_number": old, "b_by": new}
+             for new, old in planned.gl_links.items()])
+    cle = table("cust_ledger_entry", column("company_id"), column("entry_number"),
+                column("reversed"), column("reversed_by_entry_number"),
+                column("reversed_entry_number"))
+    for new, old in planned.cust_links.items():
+        session.execute(update(cle).where(cle.c.company_id == company,
+                                          cle.c.entry_number == old)
+                        .values(reversed=True, reversed_by_entry_number=new))
+        session.execute(update(cle).where(cle.c.company_id == company,
+                                          cle.c.entry_number == new)
+                        .values(reversed=True, reversed_entry_number=old))
+    session.execute(update(DetailedCustLedgEntry).where(
+        DetailedCustLedgEntry.register_id == original.id,
+        DetailedCustLedgEntry.entry_type != rules.INITIAL_ENTRY)
+        .values(unapplied=True).execution_options(synchronize_session=False))
