@@ -412,17 +412,17 @@ def _entry_ids(session: Session, company_id: uuid.UUID, plan: rules.Plan) -> dic
     ids: dict[int, int] = {}
     cust_range = plan.cust_range
     if cust_range:
-        ids.update(session.execute(
+        ids.update((n, i) for n, i in session.execute(
             select(CustLedgerEntry.entry_number, CustLedgerEntry.id).where(
                 CustLedgerEntry.company_id == company_id,
-                CustLedgerEntry.entry_number.between(*cust_range))).tuples().all())
+                CustLedgerEntry.entry_number.between(*cust_range))).all())
     others = sorted(n for n in wanted if n not in ids)
     for start in range(0, len(others), 500):
         chunk = others[start:start + 500]
-        ids.update(session.execute(
+        ids.update((n, i) for n, i in session.execute(
             select(CustLedgerEntry.entry_number, CustLedgerEntry.id).where(
                 CustLedgerEntry.company_id == company_id,
-                CustLedgerEntry.entry_number.in_(chunk))).tuples().all())
+                CustLedgerEntry.entry_number.in_(chunk))).all())
     return ids
 
 
@@ -605,10 +605,10 @@ def reverse(db: Database, company_id: uuid.UUID, register_number: int, *,
             p.document_number, p.external_document_number, p.description, to_cents(p.amount),
             to_cents(p.remaining_amount), p.open, p.closed_by_entry_number, p.closed_at_date)
             for p in payment_rows]
-        number_of = dict(session.execute(
+        number_of: dict[int, int] = dict((i, n) for i, n in session.execute(
             select(CustLedgerEntry.id, CustLedgerEntry.entry_number).where(
                 CustLedgerEntry.id.in_(select(DetailedCustLedgEntry.cust_ledger_entry_id).where(
-                    DetailedCustLedgEntry.register_id == original.id)))).tuples().all())
+                    DetailedCustLedgEntry.register_id == original.id)))).all())
         applications = [rules.PlannedDetail(
             number_of[d.cust_ledger_entry_id], d.entry_type, d.posting_date, d.document_type,
             d.document_number, d.customer_id, to_cents(d.amount),
