@@ -96,11 +96,15 @@ class Database:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             raw.execute("PRAGMA synchronous=FULL")
+            # A big posting touches many index pages: keep them in memory (64 MB) rather
+            # than spilling them to the WAL half-way.
+            raw.execute("PRAGMA cache_size=-65536")
             try:
                 with Session(bind=conn, expire_on_commit=False) as session, session.begin():
                     yield session
             finally:
                 raw.execute("PRAGMA synchronous=NORMAL")
+                raw.execute("PRAGMA cache_size=-2000")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

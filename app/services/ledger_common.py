@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Date, Table, func, insert, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause, column, table
@@ -163,54 +163,102 @@ def delete_invoice_entry(session: Session, invoice: SalesInvoice) -> None:
 
 # --- fast bulk inserts ----------------------------------------------------------------------------
 
-class BulkTable:
-    """Core executemany of plain tuples into a table, fast and portable.
+class _Memo(dict[Any, Any]):
+    """value -> database form, computed once per distinct value (lookups run at C speed)."""
 
-    Values are given already in database form for Money columns (integer cents); UUIDs and
-    dates are converted with the dialect's own bind processors, memoised (the same customer
-    or date repeats over thousands of rows). The insert runs through SQLAlchemy Core on a
-    light table clause, so no per-value type processing happens on the hot path.
+    def __init__(self, proc: Any) -> None:
+        super().__init__()
+        self.proc = proc
+
+    def __missing__(self, value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value  # already in database form (a raw key), or NULL
+        result = self[value] = self.proc(value)
+        return result
+
+
+def _converter(col_type: Any, dialect: Any) -> Any:
+    """How a value reaches the driver: None when it goes as it is (ints, text, booleans and
+    Money in cents), else a memoised conversion (UUIDs, dates)."""
+    if isinstance(col_type, Money):
+        return None
+    proc = col_type.bind_processor(dialect)
+    if proc is None and dialect.name == "sqlite" and isinstance(col_type, Date):
+        proc = date.isoformat  # what SQLAlchemy stores; not the deprecated sqlite3 adapter
+    return _Memo(proc).__getitem__ if proc is not None else None
+
+
+class BulkTable:
+    """Fast, portable bulk inserts of plain tuples (posting writes hundreds of thousands).
+
+    The INSERT is a SQLAlchemy Core statement compiled for the session's dialect, run with
+    the DBAPI's ``executemany`` on the session's own connection (so it is inside the same
+    transaction). Values are given in database form for Money columns (integer cents); UUIDs
+    and dates are converted by the dialect's own bind processors, memoised (the same customer
+    or date repeats over thousands of rows); raw keys read back from the database pass as they
+    are. Skipping SQLAlchemy's per-row parameter handling makes this about three times faster
+    than ``session.execute(insert(table), rows)``.
     """
 
     def __init__(self, session: Session, model_table: Any, columns: Sequence[str]) -> None:
         real: Table = model_table
-        dialect = session.get_bind().dialect
-        self.session = session
+        self.connection = session.connection()
+        dialect = self.connection.dialect
         self.columns = list(columns)
-        self.converters: list[Any] = []
-        for name in self.columns:
-            col_type = real.c[name].type
-            proc = None if isinstance(col_type, Money) else col_type.bind_processor(dialect)
-            self.converters.append(_memoised(proc) if proc is not None else None)
-        self.light: TableClause = table(real.name, *(column(n) for n in self.columns))
+        self.converters = [_converter(real.c[name].type, dialect) for name in self.columns]
+        light: TableClause = table(real.name, *(column(n) for n in self.columns))
+        self.statement = CompiledMany(self.connection, insert(light), self.columns)
 
     def insert(self, rows: Iterable[Sequence[Any]]) -> int:
-        names, converters = self.columns, self.converters
-        convert = [(i, c) for i, c in enumerate(converters) if c is not None]
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            values = list(row)
-            for i, conv in convert:
-                values[i] = conv(values[i])
-            batch.append(dict(zip(names, values, strict=True)))
+        convert = [(i, c) for i, c in enumerate(self.converters) if c is not None]
+        if convert:
+            batch: list[Any] = []
+            append = batch.append
+            for row in rows:
+                values = list(row)
+                for i, conv in convert:
+                    values[i] = conv(values[i])
+                append(values)
+        else:
+            batch = list(rows)
         if batch:
-            self.session.execute(insert(self.light), batch)
+            self.statement.run(batch)
         return len(batch)
 
 
-def _memoised(proc: Any) -> Any:
-    cache: dict[Any, Any] = {}
+class CompiledMany:
+    """A Core statement compiled once for the dialect, executed with the DBAPI's
+    ``executemany`` over rows given as sequences in ``names`` order."""
 
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
+    def __init__(self, connection: Any, statement: Any, names: Sequence[str]) -> None:
+        compiled = statement.compile(dialect=connection.dialect)
+        self.connection = connection
+        self.sql = str(compiled)
+        self.names = list(names)
+        position = {name: i for i, name in enumerate(self.names)}
+        order = compiled.positiontup
+        self.order = None if order is None else [position[name] for name in order]
+
+    def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        if self.order is None:  # a named paramstyle (psycopg): dicts
+            params: list[Any] = [dict(zip(self.names, row, strict=True)) for row in rows]
+        elif self.order == list(range(len(self.names))):
+            params = list(rows)
+        else:
+            order = self.order
+            params = [[row[i] for i in order] for row in rows]
+        raw = self.connection.connection.dbapi_connection
+        cursor = raw.cursor()
         try:
-            return cache[value]
-        except KeyError:
-            result = cache[value] = proc(value)
-            return result
+            cursor.executemany(self.sql, params)
+        finally:
+            cursor.close()
 
-    return convert
+
+def db_form(session: Session, col: Any) -> Any:
+    """A memoised conversion to a column's database form (for values built by hand)."""
+    converter = _converter(col.type, session.get_bind().dialect)
+    return converter or (lambda value: value)
 
 
 def cents(amount: Decimal) -> int:

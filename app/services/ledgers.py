@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import BigInteger, and_, case, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -219,46 +219,48 @@ CUSTOMER_ENTRIES: Source[CustLedgerEntryRead] = Source(
 _CENTS = BigInteger()
 
 
-def _balances_subquery(company_id: uuid.UUID) -> Any:
+def _open_sum(customer_id: Any) -> Any:
+    """Σ remaining amount of a customer's open entries (a covering index range)."""
     remaining = type_coerce(CustLedgerEntry.remaining_amount, _CENTS)
-    return (select(CustLedgerEntry.customer_id.label("customer_id"),
-                   func.sum(remaining).label("balance"),
-                   func.sum(case((remaining != 0, 1), else_=0)).label("open_entries"))
-            .where(CustLedgerEntry.company_id == company_id)
-            .group_by(CustLedgerEntry.customer_id).subquery())
+    return (select(func.coalesce(func.sum(remaining), 0))
+            .where(CustLedgerEntry.customer_id == customer_id, CustLedgerEntry.open.is_(True))
+            .scalar_subquery())
+
+
+def _open_count(customer_id: Any) -> Any:
+    return (select(func.count()).where(CustLedgerEntry.customer_id == customer_id,
+                                       CustLedgerEntry.open.is_(True))
+            .scalar_subquery())
 
 
 def balances(db: Database, company_id: uuid.UUID) -> dict[uuid.UUID, Decimal]:
-    """Every customer's balance (Σ of its entries' remaining amounts = Σ detailed entries)."""
+    """Every customer's balance: Σ of its open entries' remaining amounts, which equals the
+    sum of its detailed entries (closed entries have nothing remaining)."""
     with db.reading() as session:
         get_company(session, company_id)
-        sub = _balances_subquery(company_id)
-        return {row.customer_id: from_cents(int(row.balance or 0))
-                for row in session.execute(select(sub.c.customer_id, sub.c.balance))}
+        rows = session.execute(select(Customer.id, _open_sum(Customer.id))
+                               .where(Customer.company_id == company_id))
+        return {customer_id: from_cents(int(cents)) for customer_id, cents in rows}
 
 
 def customer_balance(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID) -> Decimal:
     with db.reading() as session:
-        cents = session.scalar(select(func.coalesce(func.sum(
-            type_coerce(CustLedgerEntry.remaining_amount, _CENTS)), 0)).where(
-            CustLedgerEntry.company_id == company_id,
-            CustLedgerEntry.customer_id == customer_id))
+        cents = session.scalar(select(_open_sum(Customer.id)).where(
+            Customer.company_id == company_id, Customer.id == customer_id))
         return from_cents(int(cents or 0))
 
 
 def _balance_stmt(session: Session, query: LedgerQuery) -> Any:
-    sub = _balances_subquery(query.company_id)
-    balance = func.coalesce(sub.c.balance, 0)
-    stmt = select(Customer.id, Customer.number, Customer.display_name,
-                  balance.label("balance"),
-                  func.coalesce(sub.c.open_entries, 0).label("open_entries")).outerjoin(
-        sub, sub.c.customer_id == Customer.id).where(Customer.company_id == query.company_id)
+    balance = _open_sum(Customer.id).label("balance")
+    stmt = select(Customer.id, Customer.number, Customer.display_name, balance,
+                  _open_count(Customer.id).label("open_entries")).where(
+        Customer.company_id == query.company_id)
     text = query.filter_text.strip()
     if text:
         stmt = stmt.where(or_(Customer.number.like(_like_prefix(text.upper()), escape="\\"),
                               Customer.display_name.like(f"%{text}%")))
     if query.open_only:
-        stmt = stmt.where(and_(sub.c.balance.is_not(None), sub.c.balance != 0))
+        stmt = stmt.where(_open_count(Customer.id) > 0)
     return stmt
 
 

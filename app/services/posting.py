@@ -21,7 +21,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, func, select, type_coerce, update
+from sqlalchemy import (
+    BigInteger,
+    String,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import column, table
@@ -55,7 +64,14 @@ from app.domain.ledger_schemas import (
 )
 from app.domain.money import from_cents, to_cents
 from app.services.common import get_company, resolve_by_id_or_number, touch
-from app.services.ledger_common import BulkTable, NextNumbers, lock_company, next_numbers
+from app.services.ledger_common import (
+    BulkTable,
+    CompiledMany,
+    NextNumbers,
+    db_form,
+    lock_company,
+    next_numbers,
+)
 
 GL_ENTRY = "G/L Entry"
 CUST_LEDGER_ENTRY = "Cust. Ledger Entry"
@@ -76,10 +92,10 @@ class _Journal:
     journal: Journal
     setup: rules.Setup
     lines: list[rules.Line]
-    customers: dict[uuid.UUID, rules.Customer]
-    accounts: dict[uuid.UUID, rules.GLAccount]
+    customers: dict[Any, rules.Customer]
+    accounts: dict[Any, rules.GLAccount]
     entries: dict[int, rules.OpenEntry]
-    invoice_of_entry: dict[int, uuid.UUID]  # entry id -> sales invoice id
+    invoice_of_entry: dict[int, Any]  # entry id -> sales invoice id (raw or UUID)
 
 
 def _journal(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> Journal:
@@ -103,40 +119,47 @@ def _cents(col: Any) -> Any:
     return type_coerce(col, _CENTS)
 
 
-_ENTRY_COLUMNS = (CustLedgerEntry.id, CustLedgerEntry.entry_number, CustLedgerEntry.customer_id,
+def _raw(col: Any) -> Any:
+    """Read a UUID column as the database holds it: a key, not parsed (fast for 100,000s)."""
+    return type_coerce(col, String())
+
+
+_ENTRY_COLUMNS = (CustLedgerEntry.id, CustLedgerEntry.entry_number,
+                  _raw(CustLedgerEntry.customer_id),
                   CustLedgerEntry.document_type, CustLedgerEntry.document_number,
                   CustLedgerEntry.posting_date, _cents(CustLedgerEntry.remaining_amount),
                   CustLedgerEntry.open, CustLedgerEntry.pmt_discount_date,
                   _cents(CustLedgerEntry.remaining_pmt_disc_possible),
-                  CustLedgerEntry.sales_invoice_id)
+                  _raw(CustLedgerEntry.sales_invoice_id))
 
 
 def _load(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> _Journal:
     company = get_company(session, company_id)
     journal = _journal(session, company_id, journal_id)
-    accounts = {row.id: _gl_account(row) for row in session.execute(
-        select(Account.id, Account.number, Account.display_name, Account.account_type,
+    conn = session.connection()  # Core from here: no ORM overhead per row
+    raw = _raw_form(session)
+    accounts = {row[0]: rules.GLAccount(*row) for row in conn.execute(
+        select(_raw(Account.id), Account.number, Account.display_name, Account.account_type,
                Account.blocked, Account.direct_posting)
-        .where(Account.company_id == company_id))}
-    setup = rules.Setup(
-        journal.code,
-        accounts.get(journal.balancing_account_id) if journal.balancing_account_id else None,
-        company.allow_posting_from, company.allow_posting_to,
-        accounts.get(company.payment_discount_account_id)
-        if company.payment_discount_account_id else None)
+        .where(Account.company_id == company_id)).all()}
+
+    def account(account_id: uuid.UUID | None) -> rules.GLAccount | None:
+        return accounts.get(raw(account_id)) if account_id else None
+
+    setup = rules.Setup(journal.code, account(journal.balancing_account_id),
+                        company.allow_posting_from, company.allow_posting_to,
+                        account(company.payment_discount_account_id))
 
     in_journal = select(Payment.id).where(Payment.journal_id == journal.id)
-    customers = {row.id: rules.Customer(row.id, row.number, row.display_name, row.blocked,
-                                        row.receivables_account_id)
-                 for row in session.execute(
-                     select(Customer.id, Customer.number, Customer.display_name, Customer.blocked,
-                            Customer.receivables_account_id)
-                     .where(Customer.id.in_(select(Payment.customer_id)
-                                            .where(Payment.journal_id == journal.id))))}
+    customers = {row[0]: rules.Customer(*row) for row in conn.execute(
+        select(_raw(Customer.id), Customer.number, Customer.display_name, Customer.blocked,
+               _raw(Customer.receivables_account_id))
+        .where(Customer.id.in_(select(Payment.customer_id)
+                               .where(Payment.journal_id == journal.id)))).all()}
 
     entries: dict[int, rules.OpenEntry] = {}
-    entry_of_invoice: dict[uuid.UUID, int] = {}
-    invoice_of_entry: dict[int, uuid.UUID] = {}
+    entry_of_invoice: dict[Any, int] = {}
+    invoice_of_entry: dict[int, Any] = {}
     applied_ids = select(PaymentApplication.cust_ledger_entry_id).where(
         PaymentApplication.payment_id.in_(in_journal))
     invoice_ids = select(Payment.applies_to_invoice_id).where(
@@ -144,37 +167,46 @@ def _load(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> _Jo
     for query in (select(*_ENTRY_COLUMNS).where(CustLedgerEntry.id.in_(applied_ids)),
                   select(*_ENTRY_COLUMNS).where(CustLedgerEntry.sales_invoice_id.in_(
                       invoice_ids))):
-        for row in session.execute(query):
+        for row in conn.execute(query).all():
             entries[row[0]] = rules.OpenEntry(*row[:10])
             if row[10] is not None:
                 entry_of_invoice[row[10]] = row[0]
                 invoice_of_entry[row[0]] = row[10]
 
-    applications: dict[uuid.UUID, list[rules.Application]] = defaultdict(list)
-    for payment_id, entry_id, amount in session.execute(
-            select(PaymentApplication.payment_id, PaymentApplication.cust_ledger_entry_id,
+    applications: dict[Any, list[rules.Application]] = defaultdict(list)
+    for payment_id, entry_id, amount in conn.execute(
+            select(_raw(PaymentApplication.payment_id), PaymentApplication.cust_ledger_entry_id,
                    _cents(PaymentApplication.amount_to_apply))
             .where(PaymentApplication.payment_id.in_(in_journal))
-            .order_by(PaymentApplication.id)):
+            .order_by(PaymentApplication.id)).all():
         applications[payment_id].append(rules.Application(entry_id, amount))
 
     lines = []
-    for row in session.execute(
-            select(Payment.id, Payment.line_number, Payment.posting_date, Payment.document_number,
-                   Payment.external_document_number, Payment.customer_id,
-                   _cents(Payment.amount), Payment.description, Payment.applies_to_invoice_id)
-            .where(Payment.journal_id == journal.id).order_by(Payment.line_number)):
-        marked = applications.get(row.id, ())
-        apps = tuple(marked)
-        if row.applies_to_invoice_id is not None and not marked:
-            apps = (rules.Application(entry_of_invoice.get(row.applies_to_invoice_id, -1),
-                                      None),)
-        lines.append(rules.Line(row.id, row.line_number, row.posting_date, row.document_number,
-                                row.external_document_number, row.customer_id, row.amount,
-                                row.description, apps,
-                                bool(marked) and row.applies_to_invoice_id is not None))
+    Line, Application = rules.Line, rules.Application
+    for (line_id, line_number, posting_date, document_number, external, customer_id, amount,
+         description, invoice_id) in conn.execute(
+            select(_raw(Payment.id), Payment.line_number, Payment.posting_date,
+                   Payment.document_number, Payment.external_document_number,
+                   _raw(Payment.customer_id), _cents(Payment.amount), Payment.description,
+                   _raw(Payment.applies_to_invoice_id))
+            .where(Payment.journal_id == journal.id).order_by(Payment.line_number)).all():
+        marked = applications.get(line_id) if applications else None
+        if marked:
+            apps: tuple[rules.Application, ...] = tuple(marked)
+        elif invoice_id is not None:
+            apps = (Application(entry_of_invoice.get(invoice_id, -1), None),)
+        else:
+            apps = ()
+        lines.append(Line(line_id, line_number, posting_date, document_number, external,
+                          customer_id, amount, description, apps,
+                          bool(marked) and invoice_id is not None))
     return _Journal(company_id, journal, setup, lines, customers, accounts, entries,
                     invoice_of_entry)
+
+
+def _raw_form(session: Session) -> Any:
+    """UUID -> the key as the database holds it (what ``_raw`` reads back)."""
+    return db_form(session, Customer.__table__.c.id)
 
 
 def _problems(loaded: _Journal) -> list[rules.Problem]:
@@ -227,16 +259,22 @@ def preview(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> Posti
 
 @dataclass
 class _Names:
-    accounts: dict[uuid.UUID, str]
-    customers: dict[uuid.UUID, tuple[str, str]]
+    """Names and UUIDs by raw key, for the read models."""
+
+    accounts: dict[Any, str]
+    customers: dict[Any, tuple[uuid.UUID, str, str]]
+
+    def customer(self, key: Any) -> tuple[uuid.UUID, str, str]:
+        return self.customers[key]
 
 
 def _names(session: Session, company_id: uuid.UUID) -> _Names:
     return _Names(
-        {r.id: r.display_name for r in session.execute(
-            select(Account.id, Account.display_name).where(Account.company_id == company_id))},
-        {r.id: (r.number, r.display_name) for r in session.execute(
-            select(Customer.id, Customer.number, Customer.display_name)
+        {key: name for key, name in session.execute(
+            select(_raw(Account.id), Account.display_name)
+            .where(Account.company_id == company_id))},
+        {key: (customer_id, number, name) for key, customer_id, number, name in session.execute(
+            select(_raw(Customer.id), Customer.id, Customer.number, Customer.display_name)
             .where(Customer.company_id == company_id))})
 
 
@@ -251,9 +289,8 @@ def _preview_read(loaded: _Journal, plan: rules.Plan, names: _Names,
         source_number=e.source_number, register_number=plan.register_number, reversed=False,
         reversed_by_entry_number=None, reversed_entry_number=None) for e in plan.gl_entries]
     cust = [CustLedgerEntryRead.model_construct(
-        id=0, entry_number=e.entry_number, customer_id=e.customer_id,
-        customer_number=e.customer_number,
-        customer_name=names.customers.get(e.customer_id, ("", ""))[1],
+        id=0, entry_number=e.entry_number, customer_id=names.customer(e.customer_id)[0],
+        customer_number=e.customer_number, customer_name=names.customer(e.customer_id)[2],
         posting_date=e.posting_date, document_type=e.document_type,
         document_number=e.document_number, external_document_number=e.external_document_number,
         description=e.description, due_date=None, amount=from_cents(e.amount),
@@ -266,13 +303,14 @@ def _preview_read(loaded: _Journal, plan: rules.Plan, names: _Names,
         id=0, cust_ledger_entry_number=d.entry_number, entry_type=d.entry_type,
         posting_date=d.posting_date, document_type=d.document_type,
         document_number=d.document_number,
-        customer_number=names.customers.get(d.customer_id, ("", ""))[0],
+        customer_number=names.customer(d.customer_id)[1],
         amount=from_cents(d.amount), applied_entry_number=d.applied_entry_number,
         unapplied=False) for d in plan.details]
     changed = []
+    raw_names = {customer_id: name for customer_id, _, name in names.customers.values()}
     for change in plan.changes:
         row = changed_rows[change.entry_id]
-        changed.append(_entry_read(row, names.customers.get(row.customer_id, ("", ""))[1],
+        changed.append(_entry_read(row, raw_names.get(row.customer_id, ""),
                                    None).model_copy(update={
             "remaining_amount": from_cents(change.remaining), "open": change.open,
             "remaining_pmt_disc_possible": from_cents(change.remaining_pmt_disc),
@@ -358,7 +396,7 @@ _DETAIL_COLUMNS = ("company_id", "cust_ledger_entry_id", "entry_type", "posting_
 
 
 def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan: rules.Plan,
-               invoice_of_entry: dict[int, uuid.UUID], *, user_id: str | None,
+               invoice_of_entry: dict[int, Any], *, user_id: str | None,
                source_code: str = rules.SOURCE_CODE,
                reversed_links: dict[int, int] | None = None,
                progress: Progress = _no_progress) -> GLRegister:
@@ -434,37 +472,33 @@ _invoice_update = table("sales_invoice", column("id"), column("remaining_amount"
 
 
 def apply_changes(session: Session, changes: Sequence[rules.EntryChange],
-                  invoice_of_entry: dict[int, uuid.UUID]) -> None:
+                  invoice_of_entry: dict[int, Any]) -> None:
     """Existing entries after applications (or their undoing), and their invoices."""
     if not changes:
         return
-    dialect = session.get_bind().dialect
-    as_date = CustLedgerEntry.__table__.c.closed_at_date.type.bind_processor(dialect)
-    as_uuid = SalesInvoice.__table__.c.id.type.bind_processor(dialect)
-    as_time = SalesInvoice.__table__.c.last_modified.type.bind_processor(dialect)
-
-    def conv(proc: Any, value: Any) -> Any:
-        return proc(value) if proc is not None and value is not None else value
-
-    session.execute(
-        update(_entry_update).where(_entry_update.c.id == bindparam("b_id")).values(
-            remaining_amount=bindparam("b_remaining"), open=bindparam("b_open"),
-            remaining_pmt_disc_possible=bindparam("b_disc"),
-            closed_by_entry_number=bindparam("b_closed_by"),
-            closed_at_date=bindparam("b_closed_at")),
-        [{"b_id": c.entry_id, "b_remaining": c.remaining, "b_open": c.open,
-          "b_disc": c.remaining_pmt_disc, "b_closed_by": c.closed_by_entry_number,
-          "b_closed_at": conv(as_date, c.closed_at_date)} for c in changes])
-    now = conv(as_time, utc_now())
-    invoices = [{"b_id": conv(as_uuid, invoice_of_entry[c.entry_id]),
-                 "b_remaining": c.remaining, "b_now": now}
-                for c in changes if c.entry_id in invoice_of_entry]
-    if invoices:
-        session.execute(
-            update(_invoice_update).where(_invoice_update.c.id == bindparam("b_id")).values(
-                remaining_amount=bindparam("b_remaining"),
-                version=_invoice_update.c.version + 1, last_modified=bindparam("b_now")),
-            invoices)
+    conn = session.connection()
+    as_date = db_form(session, CustLedgerEntry.__table__.c.closed_at_date)
+    as_uuid = db_form(session, SalesInvoice.__table__.c.id)
+    as_time = db_form(session, SalesInvoice.__table__.c.last_modified)
+    entries = CompiledMany(conn, update(_entry_update).where(
+        _entry_update.c.id == bindparam("b_id")).values(
+        remaining_amount=bindparam("b_remaining"), open=bindparam("b_open"),
+        remaining_pmt_disc_possible=bindparam("b_disc"),
+        closed_by_entry_number=bindparam("b_closed_by"),
+        closed_at_date=bindparam("b_closed_at")),
+        ["b_id", "b_remaining", "b_open", "b_disc", "b_closed_by", "b_closed_at"])
+    entries.run([(c.entry_id, c.remaining, c.open, c.remaining_pmt_disc,
+                  c.closed_by_entry_number, as_date(c.closed_at_date)) for c in changes])
+    now = as_time(utc_now())
+    invoice_rows = [(as_uuid(invoice_of_entry[c.entry_id]), c.remaining, now)
+                    for c in changes if c.entry_id in invoice_of_entry]
+    if invoice_rows:
+        CompiledMany(conn, update(_invoice_update).where(
+            _invoice_update.c.id == bindparam("b_id")).values(
+            remaining_amount=bindparam("b_remaining"),
+            version=_invoice_update.c.version + literal_column("1"),
+            last_modified=bindparam("b_now")),
+            ["b_id", "b_remaining", "b_now"]).run(invoice_rows)
 
 
 def register_read(session: Session, register: GLRegister) -> RegisterRead:

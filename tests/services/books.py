@@ -120,3 +120,64 @@ def snapshot(db: Database) -> dict[str, Any]:
             "invoices": sorted((i.id, i.remaining_amount, i.version) for i in
                                session.scalars(select(SalesInvoice))),
         }
+
+
+def bulk_journal(books: Books, lines: int, *, customers_count: int = 100) -> None:
+    """A big journal fast (Core bulk inserts): one invoice per line, each line paying its
+    invoice in full (Applies-to Doc. No.), plus the invoices' ledger entries."""
+    from app.db.models import Customer as CustomerRow
+    from app.db.models import SalesInvoice as InvoiceRow
+    from app.db.models import utc_now
+    from app.domain.ids import new_id
+    from app.services.ledger_common import BulkTable, next_numbers
+
+    db, cid = books.db, books.company_id
+    with db.transaction() as session:
+        receivables = books.customers["C1"].receivables_account_id
+        new_customers = [(new_id(), f"B{i:05d}") for i in range(customers_count)]
+        now = utc_now()
+        BulkTable(session, CustomerRow.__table__, (
+            "id", "version", "last_modified", "company_id", "number", "display_name", "type",
+            "address_line1", "address_line2", "city", "state", "country", "postal_code",
+            "phone_number", "email", "website", "tax_registration_number", "currency_code",
+            "blocked", "application_method", "receivables_account_id")).insert(
+            (i, 1, now, cid, n, f"Bulk customer {n}", "Company", "", "", "", "", "", "", "", "",
+             "", "", "", " ", "Manual", receivables) for i, n in new_customers)
+        invoice_ids = [new_id() for _ in range(lines)]
+        day = date(2026, 11, 2)
+        BulkTable(session, InvoiceRow.__table__, (
+            "id", "version", "last_modified", "company_id", "number", "external_document_number",
+            "invoice_date", "posting_date", "due_date", "customer_id", "currency_code",
+            "total_amount_including_tax", "remaining_amount", "payment_discount_date",
+            "payment_discount_amount")).insert(
+            (invoice_ids[k], 1, now, cid, f"BI{k:07d}", "", day, day, day,
+             new_customers[k % customers_count][0], "", 10_000 + k, 10_000 + k, None, 0)
+            for k in range(lines))
+        first = next_numbers(session, cid).cust_entry
+        BulkTable(session, CustLedgerEntry.__table__, (
+            "company_id", "entry_number", "customer_id", "customer_number", "posting_date",
+            "document_type", "document_number", "external_document_number", "description",
+            "due_date", "amount", "remaining_amount", "open", "pmt_discount_date",
+            "original_pmt_disc_possible", "remaining_pmt_disc_possible", "sales_invoice_id",
+            "reversed")).insert(
+            (cid, first + k, new_customers[k % customers_count][0],
+             new_customers[k % customers_count][1], day, "Invoice", f"BI{k:07d}", "",
+             f"Invoice BI{k:07d}", day, 10_000 + k, 10_000 + k, True, None, 0, 0,
+             invoice_ids[k], False) for k in range(lines))
+        entry_ids = dict(session.execute(select(CustLedgerEntry.entry_number,
+                                                CustLedgerEntry.id).where(
+            CustLedgerEntry.company_id == cid, CustLedgerEntry.entry_number >= first)).all())
+        BulkTable(session, DetailedCustLedgEntry.__table__, (
+            "company_id", "cust_ledger_entry_id", "entry_type", "posting_date", "document_type",
+            "document_number", "customer_id", "amount", "unapplied")).insert(
+            (cid, entry_ids[first + k], "Initial Entry", day, "Invoice", f"BI{k:07d}",
+             new_customers[k % customers_count][0], 10_000 + k, False) for k in range(lines))
+        BulkTable(session, Payment.__table__, (
+            "id", "version", "last_modified", "journal_id", "line_number", "customer_id",
+            "customer_number", "contact_id", "posting_date", "document_number",
+            "external_document_number", "amount", "applies_to_invoice_id",
+            "applies_to_invoice_number", "description", "comment")).insert(
+            (new_id(), 1, now, books.journal_id, 10_000 * (k + 1),
+             new_customers[k % customers_count][0], new_customers[k % customers_count][1], "",
+             WORK_DATE, f"BP{k:07d}", "", -(10_000 + k), invoice_ids[k], f"BI{k:07d}",
+             "Bulk payment", "") for k in range(lines))

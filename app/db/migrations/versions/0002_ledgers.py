@@ -107,9 +107,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('cust_ledger_entry', schema=None) as batch_op:
         batch_op.create_index('ix_cust_ledger_entry_company_id_document_number', ['company_id', 'document_number'], unique=False)
-        batch_op.create_index('ix_cust_ledger_entry_customer_balance', ['company_id', 'customer_id', 'remaining_amount'], unique=False)
-        batch_op.create_index('ix_cust_ledger_entry_customer_id_open', ['customer_id', 'open', 'posting_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cust_ledger_entry_sales_invoice_id'), ['sales_invoice_id'], unique=False)
+        batch_op.create_index('ix_cust_ledger_entry_customer_open', ['customer_id', 'open', 'posting_date', 'remaining_amount'], unique=False)
+        batch_op.create_index('ix_cust_ledger_entry_sales_invoice_id', ['sales_invoice_id'], unique=False, sqlite_where=sa.text('sales_invoice_id IS NOT NULL'), postgresql_where=sa.text('sales_invoice_id IS NOT NULL'))
 
     op.create_table('detailed_cust_ledg_entry',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -166,9 +165,8 @@ def downgrade() -> None:
 
     op.drop_table('detailed_cust_ledg_entry')
     with op.batch_alter_table('cust_ledger_entry', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cust_ledger_entry_sales_invoice_id'))
-        batch_op.drop_index('ix_cust_ledger_entry_customer_id_open')
-        batch_op.drop_index('ix_cust_ledger_entry_customer_balance')
+        batch_op.drop_index('ix_cust_ledger_entry_sales_invoice_id')
+        batch_op.drop_index('ix_cust_ledger_entry_customer_open')
         batch_op.drop_index('ix_cust_ledger_entry_company_id_document_number')
 
     op.drop_table('cust_ledger_entry')
