@@ -59,8 +59,16 @@ class Source(Generic[T]):
     page: Callable[[Database, LedgerQuery, int, int], list[T]]
 
 
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_prefix(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return _escaped(text) + "%"
+
+
+def _contains(col: Any, text: str) -> Any:
+    return col.like(f"%{_escaped(text)}%", escape="\\")
 
 
 # --- G/L entries -----------------------------------------------------------------------------
@@ -87,7 +95,7 @@ def _gl_where(query: LedgerQuery) -> list[Any]:
         where.append(or_(GLEntry.document_number.like(prefix, escape="\\"),
                          GLEntry.account_number.like(prefix, escape="\\"),
                          GLEntry.source_number.like(prefix, escape="\\"),
-                         GLEntry.description.like(f"%{text}%")))
+                         _contains(GLEntry.description, text)))
     return where
 
 
@@ -164,7 +172,7 @@ def _cust_where(query: LedgerQuery) -> list[Any]:
         where.append(or_(CustLedgerEntry.document_number.like(prefix, escape="\\"),
                          CustLedgerEntry.customer_number.like(prefix, escape="\\"),
                          CustLedgerEntry.external_document_number.like(prefix, escape="\\"),
-                         CustLedgerEntry.description.like(f"%{text}%")))
+                         _contains(CustLedgerEntry.description, text)))
     return where
 
 
@@ -258,7 +266,7 @@ def _balance_stmt(session: Session, query: LedgerQuery) -> Any:
     text = query.filter_text.strip()
     if text:
         stmt = stmt.where(or_(Customer.number.like(_like_prefix(text.upper()), escape="\\"),
-                              Customer.display_name.like(f"%{text}%")))
+                              _contains(Customer.display_name, text)))
     if query.open_only:
         stmt = stmt.where(_open_count(Customer.id) > 0)
     return stmt

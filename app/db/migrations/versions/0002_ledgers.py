@@ -227,7 +227,7 @@ def _invoice_entries() -> None:
             pmt_discount_date=row.payment_discount_date,
             original_pmt_disc_possible=row.payment_discount_amount,
             remaining_pmt_disc_possible=discount, sales_invoice_id=row.id, reversed=False,
-        )).inserted_primary_key[0]  # type: ignore[index]
+        ).returning(entry.c.id)).scalar_one()
         common = dict(company_id=row.company_id, cust_ledger_entry_id=entry_id,
                       posting_date=row.posting_date, document_type='Invoice',
                       document_number=row.number, customer_id=row.customer_id, unapplied=False)
