@@ -122,9 +122,11 @@ def snapshot(db: Database) -> dict[str, Any]:
         }
 
 
-def bulk_journal(books: Books, lines: int, *, customers_count: int = 100) -> None:
+def bulk_journal(books: Books, lines: int, *, customers_count: int = 100,
+                 apply: bool = True) -> None:
     """A big journal fast (Core bulk inserts): one invoice per line, each line paying its
-    invoice in full (Applies-to Doc. No.), plus the invoices' ledger entries."""
+    invoice in full (Applies-to Doc. No.), plus the invoices' ledger entries; with
+    ``apply=False`` payments on account only (no invoices)."""
     from app.db.models import Customer as CustomerRow
     from app.db.models import SalesInvoice as InvoiceRow
     from app.db.models import utc_now
@@ -143,7 +145,7 @@ def bulk_journal(books: Books, lines: int, *, customers_count: int = 100) -> Non
             "blocked", "application_method", "receivables_account_id")).insert(
             (i, 1, now, cid, n, f"Bulk customer {n}", "Company", "", "", "", "", "", "", "", "",
              "", "", "", " ", "Manual", receivables) for i, n in new_customers)
-        invoice_ids = [new_id() for _ in range(lines)]
+        invoice_ids = [new_id() for _ in range(lines if apply else 0)]
         day = date(2026, 11, 2)
         BulkTable(session, InvoiceRow.__table__, (
             "id", "version", "last_modified", "company_id", "number", "external_document_number",
@@ -152,7 +154,7 @@ def bulk_journal(books: Books, lines: int, *, customers_count: int = 100) -> Non
             "payment_discount_amount")).insert(
             (invoice_ids[k], 1, now, cid, f"BI{k:07d}", "", day, day, day,
              new_customers[k % customers_count][0], "", 10_000 + k, 10_000 + k, None, 0)
-            for k in range(lines))
+            for k in range(len(invoice_ids)))
         first = next_numbers(session, cid).cust_entry
         BulkTable(session, CustLedgerEntry.__table__, (
             "company_id", "entry_number", "customer_id", "customer_number", "posting_date",
@@ -163,7 +165,7 @@ def bulk_journal(books: Books, lines: int, *, customers_count: int = 100) -> Non
             (cid, first + k, new_customers[k % customers_count][0],
              new_customers[k % customers_count][1], day, "Invoice", f"BI{k:07d}", "",
              f"Invoice BI{k:07d}", day, 10_000 + k, 10_000 + k, True, None, 0, 0,
-             invoice_ids[k], False) for k in range(lines))
+             invoice_ids[k], False) for k in range(len(invoice_ids)))
         entry_ids = dict(session.execute(select(CustLedgerEntry.entry_number,
                                                 CustLedgerEntry.id).where(
             CustLedgerEntry.company_id == cid, CustLedgerEntry.entry_number >= first)).all())
@@ -171,7 +173,8 @@ def bulk_journal(books: Books, lines: int, *, customers_count: int = 100) -> Non
             "company_id", "cust_ledger_entry_id", "entry_type", "posting_date", "document_type",
             "document_number", "customer_id", "amount", "unapplied")).insert(
             (cid, entry_ids[first + k], "Initial Entry", day, "Invoice", f"BI{k:07d}",
-             new_customers[k % customers_count][0], 10_000 + k, False) for k in range(lines))
+             new_customers[k % customers_count][0], 10_000 + k, False)
+            for k in range(len(invoice_ids)))
         BulkTable(session, Payment.__table__, (
             "id", "version", "last_modified", "journal_id", "line_number", "customer_id",
             "customer_number", "contact_id", "posting_date", "document_number",
@@ -179,5 +182,5 @@ def bulk_journal(books: Books, lines: int, *, customers_count: int = 100) -> Non
             "applies_to_invoice_number", "description", "comment")).insert(
             (new_id(), 1, now, books.journal_id, 10_000 * (k + 1),
              new_customers[k % customers_count][0], new_customers[k % customers_count][1], "",
-             WORK_DATE, f"BP{k:07d}", "", -(10_000 + k), invoice_ids[k], f"BI{k:07d}",
-             "Bulk payment", "") for k in range(lines))
+             WORK_DATE, f"BP{k:07d}", "", -(10_000 + k), invoice_ids[k] if apply else None,
+             f"BI{k:07d}" if apply else "", "Bulk payment", "") for k in range(lines))
