@@ -267,6 +267,14 @@ class Payment(Record):
 # Ledger rows are not editable records: they have an integer key (fast bulk inserts) and an
 # entry number per company, gap-free and increasing, as Business Central's Entry No.
 
+def _company_key() -> Mapped[uuid.UUID]:
+    """The company of a ledger row, indexed with the entry number but without a foreign key:
+    posting writes hundreds of thousands of rows and each foreign key is an index probe per
+    row. Rows that repeat their parent's data (a detailed entry's customer and register, a G/L
+    entry's source customer) have none either; the parents keep theirs."""
+    return mapped_column(Uuid(), nullable=False)
+
+
 def _int_key() -> Mapped[int]:
     return mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                          autoincrement=True)
@@ -306,7 +314,7 @@ class GLEntry(Base):
     )
 
     id: Mapped[int] = _int_key()
-    company_id: Mapped[uuid.UUID] = company_fk()
+    company_id: Mapped[uuid.UUID] = _company_key()
     entry_number: Mapped[int] = mapped_column(Integer)
     register_id: Mapped[int] = mapped_column(ForeignKey("gl_register.id", ondelete="RESTRICT"))
     posting_date: Mapped[date] = mapped_column(Date)
@@ -318,8 +326,7 @@ class GLEntry(Base):
     description: Mapped[str] = mapped_column(String(100), default="")
     amount: Mapped[Decimal] = mapped_column(Money())
     source_type: Mapped[str] = mapped_column(String(10), default="")  # "Customer" or ""
-    source_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("customer.id", ondelete="RESTRICT"))
+    source_id: Mapped[uuid.UUID | None] = mapped_column(Uuid())  # the customer
     source_number: Mapped[str] = mapped_column(String(20), default="")
     reversed: Mapped[bool] = mapped_column(Boolean, default=False)
     reversed_by_entry_number: Mapped[int | None] = mapped_column(Integer)
@@ -346,7 +353,7 @@ class CustLedgerEntry(Base):
     )
 
     id: Mapped[int] = _int_key()
-    company_id: Mapped[uuid.UUID] = company_fk()
+    company_id: Mapped[uuid.UUID] = _company_key()
     entry_number: Mapped[int] = mapped_column(Integer)
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
     customer_number: Mapped[str] = mapped_column(String(20))
@@ -383,19 +390,18 @@ class DetailedCustLedgEntry(Base):
     )
 
     id: Mapped[int] = _int_key()
-    company_id: Mapped[uuid.UUID] = company_fk()
+    company_id: Mapped[uuid.UUID] = _company_key()
     cust_ledger_entry_id: Mapped[int] = mapped_column(
         ForeignKey("cust_ledger_entry.id", ondelete="RESTRICT"))
     entry_type: Mapped[str] = mapped_column(String(30))
     posting_date: Mapped[date] = mapped_column(Date)
     document_type: Mapped[str] = mapped_column(String(20), default="")
     document_number: Mapped[str] = mapped_column(String(20), default="")
-    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    customer_id: Mapped[uuid.UUID] = mapped_column(Uuid())  # its entry's customer
     amount: Mapped[Decimal] = mapped_column(Money())
     # The entry on the other side of an application (its cust_ledger_entry id).
     applied_cust_ledger_entry_id: Mapped[int | None] = mapped_column(Integer)
-    register_id: Mapped[int | None] = mapped_column(
-        ForeignKey("gl_register.id", ondelete="RESTRICT"))
+    register_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     unapplied: Mapped[bool] = mapped_column(Boolean, default=False)
     unapplied_by_id: Mapped[int | None] = mapped_column(Integer)
 

@@ -171,9 +171,10 @@ class _Memo(dict[Any, Any]):
         self.proc = proc
 
     def __missing__(self, value: Any) -> Any:
-        if value is None or isinstance(value, str):
-            return value  # already in database form (a raw key), or NULL
-        result = self[value] = self.proc(value)
+        if value is None:
+            return None
+        # A str is already in database form (a raw key read back); anything else converts.
+        result = self[value] = value if isinstance(value, str) else self.proc(value)
         return result
 
 
@@ -209,6 +210,17 @@ class BulkTable:
         light: TableClause = table(real.name, *(column(n) for n in self.columns))
         self.statement = CompiledMany(self.connection, insert(light), self.columns)
 
+    def converter(self, name: str) -> Any:
+        """The memoised conversion of one column (identity when none is needed), for callers
+        that build rows already in database form and then call ``insert_converted``."""
+        found = self.converters[self.columns.index(name)]
+        return found if found is not None else _identity
+
+    def insert_converted(self, rows: Sequence[Sequence[Any]]) -> int:
+        if rows:
+            self.statement.run(rows)
+        return len(rows)
+
     def insert(self, rows: Iterable[Sequence[Any]]) -> int:
         convert = [(i, c) for i, c in enumerate(self.converters) if c is not None]
         if convert:
@@ -224,6 +236,10 @@ class BulkTable:
         if batch:
             self.statement.run(batch)
         return len(batch)
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 class CompiledMany:

@@ -97,3 +97,17 @@ def test_downgrade_removes_the_ledgers(tmp_path: Path) -> None:
         tables = set(conn.dialect.get_table_names(conn))
     engine.dispose()
     assert "gl_entry" not in tables and "cust_ledger_entry" not in tables
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.db.models import Base
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'head.sqlite'}")
+    migrations.upgrade(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()

@@ -25,14 +25,14 @@ from app.services import ledger_common, posting
 db = open_database(sys.argv[1])
 stop_at = sys.argv[4]
 written = [0]
-insert = ledger_common.BulkTable.insert
+insert = ledger_common.BulkTable.insert_converted
 
 def counting_insert(self, rows):
     count = insert(self, rows)
     written[0] += count
     return count
 
-ledger_common.BulkTable.insert = counting_insert
+ledger_common.BulkTable.insert_converted = counting_insert
 
 def progress(stage):
     if stage == stop_at:

@@ -49,7 +49,7 @@ COLUMNS = [("applied", "Apply"), ("documentType", "Document Type"),
            ("documentNumber", "Document No."), ("postingDate", "Posting Date"),
            ("dueDate", "Due Date"), ("pmtDiscountDate", "Pmt. Discount Date"),
            ("remainingAmount", "Remaining Amount"),
-           ("remainingPmtDiscPossible", "Remaining Pmt. Disc. Possible"),
+           ("remainingPmtDiscPossible", "Pmt. Disc. Possible"),
            ("amountToApply", "Amount to Apply")]
 APPLIED, AMOUNT = 0, len(COLUMNS) - 1
 NUMERIC = {"remainingAmount", "remainingPmtDiscPossible", "amountToApply"}
@@ -279,7 +279,7 @@ class ApplyEntriesDialog(QDialog):
 
         self.model.totalsChanged.connect(self._show_totals)
         self.model.load(read)
-        self.resize(900, 420)
+        self.resize(1120, 420)
 
     def _show_totals(self) -> None:
         applied = self.model.applied_amount()

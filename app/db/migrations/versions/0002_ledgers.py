@@ -64,9 +64,7 @@ def upgrade() -> None:
     sa.Column('reversed_by_entry_number', sa.Integer(), nullable=True),
     sa.Column('reversed_entry_number', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_gl_entry_account_id_account'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_gl_entry_company_id_company'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['register_id'], ['gl_register.id'], name=op.f('fk_gl_entry_register_id_gl_register'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['source_id'], ['customer.id'], name=op.f('fk_gl_entry_source_id_customer'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_gl_entry')),
     sa.UniqueConstraint('company_id', 'entry_number', name=op.f('uq_gl_entry_company_id_entry_number'))
     )
@@ -98,7 +96,6 @@ def upgrade() -> None:
     sa.Column('reversed', sa.Boolean(), nullable=False),
     sa.Column('reversed_by_entry_number', sa.Integer(), nullable=True),
     sa.Column('reversed_entry_number', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_cust_ledger_entry_company_id_company'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_cust_ledger_entry_customer_id_customer'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['register_id'], ['gl_register.id'], name=op.f('fk_cust_ledger_entry_register_id_gl_register'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['sales_invoice_id'], ['sales_invoice.id'], name=op.f('fk_cust_ledger_entry_sales_invoice_id_sales_invoice'), ondelete='SET NULL'),
@@ -124,10 +121,7 @@ def upgrade() -> None:
     sa.Column('register_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('unapplied', sa.Boolean(), nullable=False),
     sa.Column('unapplied_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_detailed_cust_ledg_entry_company_id_company'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['cust_ledger_entry_id'], ['cust_ledger_entry.id'], name=op.f('fk_detailed_cust_ledg_entry_cust_ledger_entry_id_cust_ledger_entry'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_detailed_cust_ledg_entry_customer_id_customer'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['register_id'], ['gl_register.id'], name=op.f('fk_detailed_cust_ledg_entry_register_id_gl_register'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_detailed_cust_ledg_entry'))
     )
     with op.batch_alter_table('detailed_cust_ledg_entry', schema=None) as batch_op:
