@@ -149,6 +149,12 @@ def create(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID,
         return to_read(payment, payment.journal.code)
 
 
+def create_in(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID,
+              data: PaymentCreate) -> Payment:
+    """Create inside the caller's transaction (an import runs many creates in one)."""
+    return _insert(session, company_id, journal_id, data, payment_id=None)
+
+
 def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> list[PaymentRead]:
     """Put deleted lines back with their ids and line numbers (undo of a delete)."""
     with db.transaction() as session:
