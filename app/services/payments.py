@@ -15,12 +15,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import Company, Customer, Journal, Payment, SalesInvoice
 from app.domain.errors import Conflict, Invalid, NotFound
+from app.domain.money import from_cents
 from app.domain.numbering import increment_number, next_line_number
 from app.domain.schemas import PaymentCreate, PaymentRead, PaymentUpdate
 from app.services import number_series
@@ -119,9 +120,12 @@ def _neighbours(session: Session, journal: Journal, line_number: int | None) -> 
         # With a balancing account on the batch every line balances itself: Balance (LCY) 0.
         balance = Decimal(0)
     else:
-        cents = session.scalar(select(func.coalesce(func.sum(Payment.amount), 0))
-                               .where(Payment.journal_id == journal.id))
-        balance = Decimal(int(cents or 0)) / 100
+        # Sum the stored cents as plain integers: func.sum(Payment.amount) would come back
+        # through the Money type already in units, and dividing that again lost the cents.
+        cents = session.scalar(
+            select(func.coalesce(func.sum(type_coerce(Payment.amount, BigInteger)), 0))
+            .where(Payment.journal_id == journal.id))
+        balance = from_cents(int(cents or 0))
     return _Neighbours(last, previous, balance)
 
 
