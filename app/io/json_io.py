@@ -187,6 +187,7 @@ def _input(collection: str, record: dict[str, Any]) -> dict[str, Any]:
 class _Parser:
     def __init__(self) -> None:
         self.problems: list[FieldError] = []
+        self.invalid: dict[str, dict[str, str]] = {}  # records that failed, see ImportBatch
 
     def record(self, model: type[M], collection: str, label: str, record: Any) -> M | None:
         if not isinstance(record, dict):
@@ -210,6 +211,9 @@ class _Parser:
             parsed = self.record(model, key, label, record)
             if parsed is not None:
                 items.append(Item(label, parsed))
+            elif isinstance(record, dict) and isinstance(record.get(number_key), str):
+                number = record[number_key].strip().upper()
+                self.invalid.setdefault(key, {}).setdefault(number, label)
         return items
 
 
@@ -233,6 +237,7 @@ def parse_document(document: Any, what: str = "The file") -> tuple[ImportBatch,
         customers=parser.collection(document, CUSTOMERS, CustomerCreate, "number"),
         sales_invoices=parser.collection(document, SALES_INVOICES, SalesInvoiceCreate,
                                          "number"),
+        invalid=parser.invalid,
     )
     for index, record in enumerate(document[JOURNALS]):
         label = _label(JOURNAL_LABEL, index, record, "code")

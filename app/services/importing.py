@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -71,6 +72,19 @@ class ImportBatch:
     customers: list[Item[CustomerCreate]] = field(default_factory=list)
     sales_invoices: list[Item[SalesInvoiceCreate]] = field(default_factory=list)
     journals: list[JournalItem] = field(default_factory=list)
+    # Records of the file that failed their schema, by kind then number -> label, so that a
+    # record naming one is told "it is in the file but could not be imported", not "missing".
+    invalid: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+# A reference property -> the kind of record it names, and that kind's name in messages.
+REFERENCES = {
+    "customerNumber": ("customers", "Customer"),
+    "receivablesAccountNumber": ("accounts", "G/L Account"),
+    "balancingAccountNumber": ("accounts", "G/L Account"),
+    "appliesToInvoiceNumber": ("salesInvoices", "Sales invoice"),
+    "numberSeriesCode": ("numberSeries", "No. Series"),
+}
 
 
 @dataclass(frozen=True)
@@ -117,19 +131,36 @@ def problem(label: str, error: FieldError) -> FieldError:
 
 
 class _Run:
-    def __init__(self, session: Session, company_id: uuid.UUID) -> None:
+    def __init__(self, session: Session, company_id: uuid.UUID,
+                 invalid: dict[str, dict[str, str]]) -> None:
         self.session = session
         self.company_id = company_id
         self.problems: list[FieldError] = []
+        self.invalid = {kind: dict(numbers) for kind, numbers in invalid.items()}
 
     def attempt(self, label: str, action: Callable[..., T], *args: Any) -> T | None:
-        """Run one record's create in a savepoint; a domain error is noted, not raised."""
+        """Run one record's create in a savepoint; a domain error is noted, not raised.
+
+        The record's data is the last argument."""
         try:
             with self.session.begin_nested():
                 return action(self.session, self.company_id, *args)
         except DomainError as exc:
-            self.problems.extend(problem(label, e) for e in exc.errors)
+            self.problems.extend(problem(label, self._explained(e, args[-1]))
+                                 for e in exc.errors)
             return None
+
+    def _explained(self, error: FieldError, data: Any) -> FieldError:
+        """'Customer C1 does not exist' is misleading when C1 is in the file but invalid."""
+        if error.field not in REFERENCES or not isinstance(data, BaseModel):
+            return error
+        kind, name = REFERENCES[error.field]
+        value = data.model_dump(by_alias=True).get(error.field)
+        where = self.invalid.get(kind, {}).get(value) if isinstance(value, str) else None
+        if where is None:
+            return error
+        return FieldError(error.field, f"{name} {value} is in the file but could not be "
+                                       f"imported (see {where}).")
 
     def note(self, label: str, field_name: str | None, message: str) -> None:
         self.problems.append(problem(label, FieldError(field_name, message)))
@@ -139,8 +170,8 @@ class _Run:
             select(model.id).where(model.company_id == self.company_id,
                                    getattr(model, column) == value).limit(1)) is not None
 
-    def master(self, items: Sequence[Item[Any]], model: Any, column: str, label: str,
-               create: Callable[..., object]) -> tuple[int, int]:
+    def master(self, kind: str, items: Sequence[Item[Any]], model: Any, column: str,
+               label: str, create: Callable[..., object]) -> tuple[int, int]:
         """Create the records whose number is new; count those already there."""
         created = existing = 0
         seen: dict[str, str] = {}
@@ -157,6 +188,8 @@ class _Run:
                 continue
             if self.attempt(item.label, create, item.data) is not None:
                 created += 1
+            else:
+                self.invalid.setdefault(kind, {})[number] = item.label
         return created, existing
 
 
@@ -179,19 +212,20 @@ def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None
         else:
             assert company_id is not None
             company = get_company(session, company_id)
-        state = _Run(session, company.id)
+        state = _Run(session, company.id, batch.invalid)
         created: dict[str, int] = {}
         existing: dict[str, int] = {}
-        for name, items, model, column, label, create in (
-                ("accounts", batch.accounts, Account, "number", "G/L Account",
+        for name, kind, items, model, column, label, create in (
+                ("accounts", "accounts", batch.accounts, Account, "number", "G/L Account",
                  accounts.create_in),
-                ("number series", batch.number_series, NumberSeries, "code", "No. Series",
-                 number_series.create_in),
-                ("customers", batch.customers, Customer, "number", "Customer",
+                ("number series", "numberSeries", batch.number_series, NumberSeries, "code",
+                 "No. Series", number_series.create_in),
+                ("customers", "customers", batch.customers, Customer, "number", "Customer",
                  customers.create_in),
-                ("sales invoices", batch.sales_invoices, SalesInvoice, "number",
-                 "Sales invoice", invoices.create_in)):
-            created[name], existing[name] = state.master(items, model, column, label, create)
+                ("sales invoices", "salesInvoices", batch.sales_invoices, SalesInvoice,
+                 "number", "Sales invoice", invoices.create_in)):
+            created[name], existing[name] = state.master(kind, items, model, column, label,
+                                                         create)
 
         journal_count = payment_count = 0
         codes: dict[str, str] = {}
