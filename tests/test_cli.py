@@ -131,7 +131,7 @@ def test_export_journals_only_by_company_name_and_id(demo_db: Path,
     db = open_database(demo_db)
     company_id = companies.find(db, "CRONUS Demo").id
     db.close()
-    _, out, _ = run(capsys, "export", "--db", demo_db, "--company", company_id,
+    _, out, _ = run(capsys, "export", "--db", demo_db, "--company", str(company_id),
                     "--journals-only")
     assert normalised(json.loads(out)) == normalised(by_name)
 
@@ -265,7 +265,8 @@ def test_bad_databases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     for path, reason in ((text_file, "not an SQLite file"),
                          (damaged, "damaged or is not a Ledgerdesk database"),
                          (tmp_path, "is a folder, not a database file")):
-        for argv in (["demo", "--db", path], ["export", "--db", path]):
+        argvs: list[list[str | Path]] = [["demo", "--db", path], ["export", "--db", path]]
+        for argv in argvs:
             code, out, err = run(capsys, *argv)
             assert (code, out) == (1, "")
             assert reason in one_line_error(err), (argv, err)
