@@ -95,7 +95,14 @@ def export_document(db: Database, company_id: uuid.UUID, *,
 
 
 def dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The file's text. Decimals (as ``read_document`` gives them) are written as numbers."""
+    return json.dumps(document, indent=2, ensure_ascii=False, default=_decimal) + "\n"
+
+
+def _decimal(value: object) -> object:
+    if isinstance(value, Decimal) and value.is_finite():
+        return float(value) if value != value.to_integral_value() else int(value)
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
 
 
 def write_atomically(path: Path, text: str) -> None:
