@@ -146,9 +146,11 @@ class _Run:
             with self.session.begin_nested():
                 return action(self.session, self.company_id, *args)
         except DomainError as exc:
-            self.problems.extend(problem(label, self._explained(e, args[-1]))
-                                 for e in exc.errors)
+            self.refused(label, exc, args[-1])
             return None
+
+    def refused(self, label: str, exc: DomainError, data: Any) -> None:
+        self.problems.extend(problem(label, self._explained(e, data)) for e in exc.errors)
 
     def _explained(self, error: FieldError, data: Any) -> FieldError:
         """'Customer C1 does not exist' is misleading when C1 is in the file but invalid."""
@@ -241,10 +243,16 @@ def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None
             if journal is None:
                 continue
             journal_count += 1
+            # The lines go through the same rules one by one, but are kept in memory and
+            # written in one bulk insert (no savepoint or flush per line: see BatchLines).
+            lines = payments.BatchLines(session, company.id, journal.id)
+            lines.prefetch(item.data for item in journal_item.payments)
             for item in journal_item.payments:
-                if state.attempt(item.label, payments.create_in, journal.id,
-                                 item.data) is not None:
-                    payment_count += 1
+                try:
+                    payments.create_in(session, company.id, journal.id, item.data, lines=lines)
+                except DomainError as exc:
+                    state.refused(item.label, exc, item.data)
+            payment_count += lines.write()
 
         problems = [*known_problems, *state.problems]
         if problems:

@@ -10,17 +10,20 @@ sent: a receipt is negative, and the sign is checked at posting, as Business Cen
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left, insort
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, Table, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Company, Customer, Journal, Payment, SalesInvoice
+from app.db.models import Company, Customer, Journal, Payment, SalesInvoice, utc_now
 from app.domain.errors import Conflict, Invalid, NotFound
+from app.domain.ids import new_id
 from app.domain.money import from_cents
 from app.domain.numbering import increment_number, next_line_number
 from app.domain.schemas import PaymentCreate, PaymentRead, PaymentUpdate
@@ -74,19 +77,21 @@ def _journal_or_none(session: Session, journal_id: uuid.UUID,
 
 # --- references ----------------------------------------------------------------------------
 
-def _customer(session: Session, company_id: uuid.UUID, fields: dict[str, Any]) -> Customer | None:
+def _customer(session: Session, company_id: uuid.UUID, fields: dict[str, Any],
+              lines: BatchLines | None = None) -> Customer | None:
     return resolve_by_id_or_number(
         session, Customer, company_id, fields.get("customer_id"), fields.get("customer_number"),
-        id_field="customerId", number_field="customerNumber", label="Customer")
+        id_field="customerId", number_field="customerNumber", label="Customer",
+        find_number=lines.customer_by_number if lines else None)
 
 
-def _invoice(session: Session, company_id: uuid.UUID,
-             fields: dict[str, Any]) -> SalesInvoice | None:
+def _invoice(session: Session, company_id: uuid.UUID, fields: dict[str, Any],
+             lines: BatchLines | None = None) -> SalesInvoice | None:
     return resolve_by_id_or_number(
         session, SalesInvoice, company_id, fields.get("applies_to_invoice_id"),
         fields.get("applies_to_invoice_number"),
         id_field="appliesToInvoiceId", number_field="appliesToInvoiceNumber",
-        label="Sales Invoice")
+        label="Sales Invoice", find_number=lines.invoice_by_number if lines else None)
 
 
 def _check_invoice(invoice: SalesInvoice, customer: Customer | None, field: str) -> None:
@@ -154,9 +159,106 @@ def create(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID,
 
 
 def create_in(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID,
-              data: PaymentCreate) -> Payment:
-    """Create inside the caller's transaction (an import runs many creates in one)."""
-    return _insert(session, company_id, journal_id, data, payment_id=None)
+              data: PaymentCreate, *, lines: BatchLines | None = None) -> Payment:
+    """Create inside the caller's transaction (an import runs many creates in one).
+
+    With ``lines`` (a BatchLines of this journal) the line is checked and given its defaults
+    the same way, but kept in memory until ``lines.write()``."""
+    return _insert(session, company_id, journal_id, data, payment_id=None, lines=lines)
+
+
+class BatchLines:
+    """Many new lines of one journal in one transaction (an import).
+
+    The rules and defaults are ``_insert``'s, the same as for a single line; only what they
+    ask is answered from memory: the lines so far (line numbers, the previous line, the
+    running balance), customers and invoices by number (read once each). The lines are
+    written together by ``write()``, in one bulk insert, instead of a flush per line.
+    """
+
+    def __init__(self, session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> None:
+        self.session = session
+        self.company_id = company_id
+        self.journal = _journal(session, company_id, journal_id)
+        existing = list(session.scalars(select(Payment).where(Payment.journal_id == journal_id)))
+        self._by_line: dict[int, Payment] = {p.line_number: p for p in existing}
+        self._order = sorted(self._by_line)
+        self._balance = sum((p.amount for p in existing), Decimal(0))
+        self._pending: list[Payment] = []
+        self._customers: dict[str, Customer | None] = {}
+        self._invoices: dict[str, SalesInvoice | None] = {}
+        self._kept: list[object] = []  # keeps records read by id in the identity map
+
+    def prefetch(self, items: Iterable[PaymentCreate]) -> None:
+        """Read the customers and invoices the lines name, a few queries for all of them."""
+        items = list(items)
+        self._prefetch(Customer, self._customers, {i.customer_number for i in items},
+                       {i.customer_id for i in items})
+        self._prefetch(SalesInvoice, self._invoices,
+                       {i.applies_to_invoice_number for i in items},
+                       {i.applies_to_invoice_id for i in items})
+
+    def _prefetch(self, model: Any, cache: dict[str, Any], numbers: set[str | None],
+                  ids: set[uuid.UUID | None]) -> None:
+        wanted = sorted(n for n in numbers if n and n not in cache)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found = {r.number: r for r in self.session.scalars(select(model).where(
+                model.company_id == self.company_id, model.number.in_(chunk)))}
+            cache.update({n: found.get(n) for n in chunk})
+        known = [i for i in ids if i is not None]
+        for start in range(0, len(known), 500):
+            self._kept.extend(self.session.scalars(
+                select(model).where(model.id.in_(known[start:start + 500]))))
+
+    def customer_by_number(self, number: str) -> Customer | None:
+        if number not in self._customers:
+            self._customers[number] = self.session.scalars(select(Customer).where(
+                Customer.company_id == self.company_id, Customer.number == number)).first()
+        return self._customers[number]
+
+    def invoice_by_number(self, number: str) -> SalesInvoice | None:
+        if number not in self._invoices:
+            self._invoices[number] = self.session.scalars(select(SalesInvoice).where(
+                SalesInvoice.company_id == self.company_id,
+                SalesInvoice.number == number)).first()
+        return self._invoices[number]
+
+    def neighbours(self, line_number: int | None) -> _Neighbours:
+        last = self._order[-1] if self._order else None
+        if line_number:
+            index = bisect_left(self._order, line_number)
+            before = self._order[index - 1] if index else None
+        else:
+            before = last
+        balance = Decimal(0) if self.journal.balancing_account_id is not None else self._balance
+        return _Neighbours(last, self._by_line[before] if before is not None else None,
+                           balance)
+
+    def taken(self, line_number: int) -> bool:
+        return line_number in self._by_line
+
+    def add(self, payment: Payment) -> None:
+        insort(self._order, payment.line_number)
+        self._by_line[payment.line_number] = payment
+        self._balance += payment.amount
+        self._pending.append(payment)
+
+    def write(self) -> int:
+        """Insert the lines added so far; returns how many."""
+        if not self._pending:
+            return 0
+        now = utc_now()
+        columns = [c.key for c in Payment.__table__.columns
+                   if c.key not in ("id", "version", "last_modified")]
+        rows = [{"id": p.id or new_id(), "version": 1, "last_modified": now,
+                 **{name: getattr(p, name) for name in columns}} for p in self._pending]
+        for start in range(0, len(rows), 10_000):
+            self.session.execute(insert(cast(Table, Payment.__table__)),
+                                 rows[start:start + 10_000])
+        count = len(self._pending)
+        self._pending.clear()
+        return count
 
 
 def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> list[PaymentRead]:
@@ -175,8 +277,10 @@ def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> li
 
 
 def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data: PaymentCreate,
-            payment_id: uuid.UUID | None) -> Payment:
+            payment_id: uuid.UUID | None, lines: BatchLines | None = None) -> Payment:
     journal = _journal(session, company_id, journal_id)
+    if lines is not None and lines.journal is not journal:
+        raise ValueError("these BatchLines belong to another journal")
     if data.journal_id is not None and data.journal_id != journal.id:
         raise Invalid("The Journal Id and the journal of the request do not match.",
                       field="journalId")
@@ -185,8 +289,8 @@ def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data
                       field="journalDisplayName")
     fields = data.model_dump(by_alias=False)
 
-    invoice = _invoice(session, company_id, fields)
-    customer = _customer(session, company_id, fields)
+    invoice = _invoice(session, company_id, fields, lines)
+    customer = _customer(session, company_id, fields, lines)
     if customer is None and invoice is not None:
         customer = invoice.customer  # a payment with no customer takes the invoice's
     if customer is not None:
@@ -195,10 +299,12 @@ def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data
     if invoice is not None:
         _check_invoice(invoice, customer, "appliesToInvoiceNumber")
 
-    around = _neighbours(session, journal, data.line_number)
+    around = (lines.neighbours(data.line_number) if lines is not None
+              else _neighbours(session, journal, data.line_number))
     line_number = data.line_number or next_line_number(around.last_line_number)
-    if data.line_number and session.scalar(select(Payment.id).where(
-            Payment.journal_id == journal.id, Payment.line_number == line_number)):
+    if data.line_number and (lines.taken(line_number) if lines is not None else session.scalar(
+            select(Payment.id).where(Payment.journal_id == journal.id,
+                                     Payment.line_number == line_number))):
         raise Conflict(f"Line {line_number} already exists in journal {journal.code}.",
                        field="lineNumber")
     company = session.get(Company, company_id)
@@ -223,6 +329,9 @@ def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data
     )
     if payment_id is not None:
         payment.id = payment_id
+    if lines is not None:
+        lines.add(payment)  # written with the others by lines.write()
+        return payment
     payment.journal = journal
     session.add(payment)
     flush(session, f"Line {line_number} already exists in journal {journal.code}.",

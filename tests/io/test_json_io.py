@@ -535,11 +535,11 @@ def test_the_import_is_one_transaction(db: Database, exported: dict[str, Any],
     calls = {"n": 0}
     real = payments.create_in
 
-    def failing(*args: Any) -> Any:
+    def failing(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("disk full")
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(payments, "create_in", failing)
     before = dump(db)
