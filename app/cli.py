@@ -198,6 +198,14 @@ def _report(exc: Exception) -> int:
         for extra in exc.errors[1:]:
             print(f"error: {extra.message}", file=sys.stderr)
         return EXIT_FAILED
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):  # the file went bad, locked or read-only while in use
+        from app.db.database import database_error_reason
+
+        print(f"error: the database cannot be used: {database_error_reason(exc)}",
+              file=sys.stderr)
+        return EXIT_FAILED
     if isinstance(exc, DatabaseFileError | OSError):
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""

@@ -310,3 +310,27 @@ def test_an_unwritable_output(demo_db: Path, tmp_path: Path,
     assert not (tmp_path / "out.json").exists()
     code, out, err = run(capsys, "export", "--db", demo_db, "-o", tmp_path)
     assert one_line_error(err) == f"error: {tmp_path}: is a folder, not a file"
+
+
+@pytest.mark.parametrize(("driver_message", "reason"), [
+    ("database is locked", "another program holds the file locked."),
+    ("attempt to write a readonly database", "the file is read-only."),
+    ("database disk image is malformed", "the file is damaged or is not a Ledgerdesk database."),
+])
+def test_a_database_that_goes_bad_while_in_use(demo_db: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               driver_message: str, reason: str) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from app.services import exporting
+
+    def fail(*args: object) -> None:
+        raise OperationalError("SELECT 1", {}, sqlite3.OperationalError(driver_message))
+
+    monkeypatch.setattr(exporting, "snapshot", fail)
+    code, out, err = run(capsys, "export", "--db", demo_db)
+    assert (code, out) == (1, "")
+    assert one_line_error(err) == f"error: the database cannot be used: {reason}"
