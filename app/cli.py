@@ -156,6 +156,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         new_company = None
         company_id = None
+        if args.create and not args.company and not companies.list_all(db):
+            from app.domain.errors import Invalid
+
+            raise Invalid("--create needs --company NAME: the name of the company to create.",
+                          field="company")
         if args.create and args.company and not any(
                 args.company.strip().casefold() in (c.name.casefold(), str(c.id))
                 for c in companies.list_all(db)):

@@ -288,6 +288,10 @@ def test_company_errors(demo_db: Path, tmp_path: Path,
     code, _, err = run(capsys, "import", path, "--db", demo_db, "--company", "Nope")
     assert code == 1
     assert "There is no company 'Nope'" in one_line_error(err)
+    code, _, err = run(capsys, "import", path, "--db", tmp_path / "new.sqlite", "--create")
+    assert code == 1
+    assert one_line_error(err) == ("error: --create needs --company NAME: the name of the "
+                                   "company to create.")
     code, _, err = run(capsys, "import", path, "--db", demo_db, "--company", "N" * 31,
                        "--create")
     assert code == 1
