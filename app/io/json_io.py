@@ -101,7 +101,12 @@ def dumps(document: dict[str, Any]) -> str:
 
 def _decimal(value: object) -> object:
     if isinstance(value, Decimal) and value.is_finite():
-        return float(value) if value != value.to_integral_value() else int(value)
+        if value == value.to_integral_value():
+            return int(value)
+        carrier = float(value)
+        if Decimal(repr(carrier)) == value:  # the number's text is the decimal's: exact
+            return carrier
+        raise ValueError(f"{value} cannot be written exactly as a JSON number")
     raise TypeError(f"{type(value).__name__} cannot be written as JSON")
 
 

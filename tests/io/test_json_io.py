@@ -555,3 +555,13 @@ def test_unknown_company(db: Database) -> None:
         importing.run(db, importing.ImportBatch())
     with pytest.raises(Invalid):
         companies.the_only(db)
+
+
+def test_dumps_writes_decimals_exactly_or_not_at_all() -> None:
+    text = json_io.dumps({"a": Decimal("-913.90"), "b": Decimal("100.00"), "c": Decimal("0.1")})
+    assert json.loads(text) == {"a": -913.9, "b": 100, "c": 0.1}
+    assert '"a": -913.9,' in text
+    with pytest.raises(ValueError, match="cannot be written exactly"):
+        json_io.dumps({"a": Decimal("0.12345678901234567890")})
+    with pytest.raises(TypeError):
+        json_io.dumps({"a": Decimal("NaN")})
