@@ -249,7 +249,7 @@ def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None
             lines.prefetch(item.data for item in journal_item.payments)
             for item in journal_item.payments:
                 try:
-                    payments.create_in(session, company.id, journal.id, item.data, lines=lines)
+                    lines.add(item.data)
                 except DomainError as exc:
                     state.refused(item.label, exc, item.data)
             payment_count += lines.write()

@@ -110,7 +110,7 @@ def _check_invoice(invoice: SalesInvoice, customer: Customer | None, field: str)
 @dataclass(frozen=True)
 class _Neighbours:
     last_line_number: int | None
-    previous: Payment | None  # the line the new one follows
+    previous: Payment | NewLine | None  # the line the new one follows
     balance: Decimal  # Σ line Balance (LCY) of the lines so far
 
 
@@ -159,32 +159,57 @@ def create(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID,
 
 
 def create_in(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID,
-              data: PaymentCreate, *, lines: BatchLines | None = None) -> Payment:
-    """Create inside the caller's transaction (an import runs many creates in one).
+              data: PaymentCreate) -> Payment:
+    """Create inside the caller's transaction. For many lines of one journal at once (an
+    import), BatchLines.add applies the same rules faster."""
+    return _insert(session, company_id, journal_id, data, payment_id=None)
 
-    With ``lines`` (a BatchLines of this journal) the line is checked and given its defaults
-    the same way, but kept in memory until ``lines.write()``."""
-    return _insert(session, company_id, journal_id, data, payment_id=None, lines=lines)
+
+@dataclass(frozen=True, slots=True)
+class NewLine:
+    """A line that BatchLines has checked and given its defaults, not yet written."""
+
+    values: dict[str, Any]
+
+    @property
+    def line_number(self) -> int:
+        return int(self.values["line_number"])
+
+    @property
+    def posting_date(self) -> date:
+        return cast(date, self.values["posting_date"])
+
+    @property
+    def document_number(self) -> str:
+        return str(self.values["document_number"])
+
+    @property
+    def amount(self) -> Decimal:
+        return cast(Decimal, self.values["amount"])
 
 
 class BatchLines:
     """Many new lines of one journal in one transaction (an import).
 
-    The rules and defaults are ``_insert``'s, the same as for a single line; only what they
-    ask is answered from memory: the lines so far (line numbers, the previous line, the
-    running balance), customers and invoices by number (read once each). The lines are
-    written together by ``write()``, in one bulk insert, instead of a flush per line.
+    The rules and defaults are ``_new_line``'s, the same as for a single line (``create``);
+    only what they ask is answered from memory: the lines so far (line numbers, the previous
+    line, the running balance), customers and invoices by number (read once each). The lines
+    are written together by ``write()``, in one bulk insert, instead of an ORM object, a
+    savepoint and a flush per line.
     """
 
     def __init__(self, session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> None:
         self.session = session
         self.company_id = company_id
         self.journal = _journal(session, company_id, journal_id)
+        company = session.get(Company, company_id)
+        assert company is not None
+        self.company = company
         existing = list(session.scalars(select(Payment).where(Payment.journal_id == journal_id)))
-        self._by_line: dict[int, Payment] = {p.line_number: p for p in existing}
+        self._by_line: dict[int, Payment | NewLine] = {p.line_number: p for p in existing}
         self._order = sorted(self._by_line)
         self._balance = sum((p.amount for p in existing), Decimal(0))
-        self._pending: list[Payment] = []
+        self._pending: list[NewLine] = []
         self._customers: dict[str, Customer | None] = {}
         self._invoices: dict[str, SalesInvoice | None] = {}
         self._kept: list[object] = []  # keeps records read by id in the identity map
@@ -238,21 +263,23 @@ class BatchLines:
     def taken(self, line_number: int) -> bool:
         return line_number in self._by_line
 
-    def add(self, payment: Payment) -> None:
-        insort(self._order, payment.line_number)
-        self._by_line[payment.line_number] = payment
-        self._balance += payment.amount
-        self._pending.append(payment)
+    def add(self, data: PaymentCreate) -> NewLine:
+        """Check one line and give it its defaults, exactly as ``create`` would, in memory;
+        raises the same errors. It is written, with the others, by ``write()``."""
+        line = NewLine(_new_line(self.session, self.company, self.journal, data, self))
+        insort(self._order, line.line_number)
+        self._by_line[line.line_number] = line
+        self._balance += line.amount
+        self._pending.append(line)
+        return line
 
     def write(self) -> int:
-        """Insert the lines added so far; returns how many."""
+        """Insert the lines added so far, in one bulk insert; returns how many."""
         if not self._pending:
             return 0
         now = utc_now()
-        columns = [c.key for c in Payment.__table__.columns
-                   if c.key not in ("id", "version", "last_modified")]
-        rows = [{"id": p.id or new_id(), "version": 1, "last_modified": now,
-                 **{name: getattr(p, name) for name in columns}} for p in self._pending]
+        rows = [{"id": new_id(), "version": 1, "last_modified": now, **line.values}
+                for line in self._pending]
         for start in range(0, len(rows), 10_000):
             self.session.execute(insert(cast(Table, Payment.__table__)),
                                  rows[start:start + 10_000])
@@ -277,10 +304,26 @@ def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> li
 
 
 def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data: PaymentCreate,
-            payment_id: uuid.UUID | None, lines: BatchLines | None = None) -> Payment:
+            payment_id: uuid.UUID | None) -> Payment:
     journal = _journal(session, company_id, journal_id)
-    if lines is not None and lines.journal is not journal:
-        raise ValueError("these BatchLines belong to another journal")
+    company = session.get(Company, company_id)
+    assert company is not None
+    payment = Payment(**_new_line(session, company, journal, data, lines=None))
+    if payment_id is not None:
+        payment.id = payment_id
+    payment.journal = journal
+    session.add(payment)
+    flush(session, f"Line {payment.line_number} already exists in journal {journal.code}.",
+          field="lineNumber")
+    return payment
+
+
+def _new_line(session: Session, company: Company, journal: Journal, data: PaymentCreate,
+              lines: BatchLines | None) -> dict[str, Any]:
+    """A new line's values: the request checked and Business Central's defaults applied.
+
+    What the rules ask (the lines so far, customers and invoices by number) comes from the
+    database, or from ``lines`` when an import adds many lines at once."""
     if data.journal_id is not None and data.journal_id != journal.id:
         raise Invalid("The Journal Id and the journal of the request do not match.",
                       field="journalId")
@@ -289,8 +332,8 @@ def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data
                       field="journalDisplayName")
     fields = data.model_dump(by_alias=False)
 
-    invoice = _invoice(session, company_id, fields, lines)
-    customer = _customer(session, company_id, fields, lines)
+    invoice = _invoice(session, company.id, fields, lines)
+    customer = _customer(session, company.id, fields, lines)
     if customer is None and invoice is not None:
         customer = invoice.customer  # a payment with no customer takes the invoice's
     if customer is not None:
@@ -307,36 +350,24 @@ def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data
                                      Payment.line_number == line_number))):
         raise Conflict(f"Line {line_number} already exists in journal {journal.code}.",
                        field="lineNumber")
-    company = session.get(Company, company_id)
-    assert company is not None
-    payment = Payment(
-        journal_id=journal.id,
-        line_number=line_number,
-        customer_id=customer.id if customer else None,
-        customer_number=customer.number if customer else "",
-        contact_id=data.contact_id or "",
-        posting_date=data.posting_date or (around.previous.posting_date if around.previous
-                                           else None) or _work_date(company),
-        document_number=(data.document_number if data.document_number is not None
-                         else _default_document_number(session, journal, around)),
-        external_document_number=data.external_document_number,
-        amount=data.amount,
-        applies_to_invoice_id=invoice.id if invoice else None,
-        applies_to_invoice_number=invoice.number if invoice else "",
-        description=(data.description if data.description is not None
-                     else customer.display_name if customer else ""),
-        comment=data.comment,
-    )
-    if payment_id is not None:
-        payment.id = payment_id
-    if lines is not None:
-        lines.add(payment)  # written with the others by lines.write()
-        return payment
-    payment.journal = journal
-    session.add(payment)
-    flush(session, f"Line {line_number} already exists in journal {journal.code}.",
-          field="lineNumber")
-    return payment
+    return {
+        "journal_id": journal.id,
+        "line_number": line_number,
+        "customer_id": customer.id if customer else None,
+        "customer_number": customer.number if customer else "",
+        "contact_id": data.contact_id or "",
+        "posting_date": data.posting_date or (around.previous.posting_date if around.previous
+                                              else None) or _work_date(company),
+        "document_number": (data.document_number if data.document_number is not None
+                            else _default_document_number(session, journal, around)),
+        "external_document_number": data.external_document_number,
+        "amount": data.amount,
+        "applies_to_invoice_id": invoice.id if invoice else None,
+        "applies_to_invoice_number": invoice.number if invoice else "",
+        "description": (data.description if data.description is not None
+                        else customer.display_name if customer else ""),
+        "comment": data.comment,
+    }
 
 
 def get(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID) -> PaymentRead:

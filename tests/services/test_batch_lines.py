@@ -76,7 +76,7 @@ def test_batch_lines_equal_one_by_one(db: Database, books: Books,
         lines.prefetch(data)
         for index, item in enumerate(data):
             try:
-                payments.create_in(session, books.cid, batched, item, lines=lines)
+                lines.add(item)
             except DomainError as exc:
                 errors_batch.append((index, _error(exc, code_2)))
         written = lines.write()
@@ -91,20 +91,10 @@ def test_batch_lines_continue_a_journal_that_has_lines(db: Database, books: Book
                     PaymentCreate(amount=Decimal("-10"), posting_date=date(2026, 3, 3)))
     with db.transaction() as session:
         lines = payments.BatchLines(session, books.cid, books.gen_journal.id)
-        made = payments.create_in(session, books.cid, books.gen_journal.id,
-                                  PaymentCreate(amount=Decimal("10")), lines=lines)
+        made = lines.add(PaymentCreate(amount=Decimal("10")))
         assert (made.line_number, made.posting_date, made.document_number) == (
             20000, date(2026, 3, 3), "R0001")  # -10 so far: the same document
-        payments.create_in(session, books.cid, books.gen_journal.id, PaymentCreate(),
-                           lines=lines)
+        lines.add(PaymentCreate())
         assert lines.write() == 2
     docs = [p.document_number for p in payments.list_all(db, books.cid, books.gen_journal.id)]
     assert docs == ["R0001", "R0001", "R0002"]
-
-
-def test_batch_lines_belong_to_one_journal(db: Database, books: Books) -> None:
-    with db.transaction() as session:
-        lines = payments.BatchLines(session, books.cid, books.gen_journal.id)
-        with pytest.raises(ValueError, match="another journal"):
-            payments.create_in(session, books.cid, books.bank_journal.id, PaymentCreate(),
-                               lines=lines)
