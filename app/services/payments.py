@@ -337,7 +337,9 @@ def _new_line(session: Session, company: Company, journal: Journal, data: Paymen
     if customer is None and invoice is not None:
         customer = invoice.customer  # a payment with no customer takes the invoice's
     if customer is not None:
-        field = "customerNumber" if data.customer_number else "customerId"
+        # Name what the user gave: the customer, or the invoice the customer came from.
+        field = ("customerNumber" if data.customer_number else
+                 "customerId" if data.customer_id else "appliesToInvoiceNumber")
         check_customer_not_blocked(customer, field)
     if invoice is not None:
         _check_invoice(invoice, customer, "appliesToInvoiceNumber")

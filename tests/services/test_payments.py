@@ -226,6 +226,22 @@ def test_invoice_errors_write_nothing(db: Database, books: Books, fields: dict[s
     assert dump(db) == before
 
 
+def test_the_invoice_of_a_customer_blocked_for_all_is_refused(db: Database,
+                                                              books: Books) -> None:
+    from app.domain.schemas import SalesInvoiceCreate
+    from app.services import invoices
+
+    invoices.create(db, books.cid, SalesInvoiceCreate(
+        number="INV4", customer_number="C4", invoice_date=date(2026, 10, 1),
+        total_amount_including_tax=Decimal("10")))
+    before = dump(db)
+    with pytest.raises(Blocked) as err:
+        add(db, books, applies_to_invoice_number="INV4")
+    assert err.value.field == "appliesToInvoiceNumber"  # what the user gave
+    assert "blocked for All transactions" in err.value.message
+    assert dump(db) == before
+
+
 # --- amount and journal --------------------------------------------------------------------
 
 @pytest.mark.parametrize("amount", ["-1234.56", "1234.56", "0", "-0.01"])
