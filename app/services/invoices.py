@@ -19,6 +19,8 @@ from app.services.common import (
     flush,
     get_company,
     get_owned,
+    insert_exact,
+    missing_ids,
     resolve_by_id_or_number,
     touch,
 )
@@ -137,3 +139,24 @@ def delete(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID, *,
                            "lines are applied to it.", field="number")
         session.delete(invoice)
         flush(session)
+
+
+def row_of(company_id: uuid.UUID, invoice: SalesInvoiceRead) -> dict[str, Any]:
+    """The table row a read model came from (for restoring it exactly)."""
+    values = invoice.model_dump(by_alias=False, exclude={
+        "last_modified_date_time", "customer_number", "customer_name", "status"})
+    return {**values, "last_modified": invoice.last_modified_date_time,
+            "company_id": company_id, "version": invoice.version}
+
+
+def restore(db: Database, company_id: uuid.UUID, snapshot: SalesInvoiceRead) -> SalesInvoiceRead:
+    """Put a deleted invoice back with its id and version (undo of a delete)."""
+    with db.transaction() as session:
+        get_company(session, company_id)
+        if missing_ids(session, Customer, {snapshot.customer_id}):
+            raise Conflict(f"Sales invoice {snapshot.number} cannot be restored: customer "
+                           f"{snapshot.customer_number} no longer exists.",
+                           field="customerNumber")
+        insert_exact(session, SalesInvoice, [row_of(company_id, snapshot)],
+                     _duplicate(snapshot.number), field="number")
+        return to_read(get_owned(session, SalesInvoice, company_id, snapshot.id, LABEL))

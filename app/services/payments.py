@@ -28,6 +28,8 @@ from app.services.common import (
     check_customer_not_blocked,
     check_version,
     flush,
+    keep_stamp,
+    missing_ids,
     resolve_by_id_or_number,
     touch,
 )
@@ -160,8 +162,35 @@ def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> li
                 raise Conflict(f"Line {line.line_number} already exists again.",
                                field="lineNumber")
             payment = _insert(session, company_id, line.journal_id, data, payment_id=line.id)
+            # Exactly as it was: its version, modification time and (even empty) date.
+            keep_stamp(session, payment, line.version, line.last_modified_date_time,
+                       posting_date=line.posting_date)
             restored.append(to_read(payment, payment.journal.code))
         return restored
+
+
+def row_of(line: PaymentRead) -> dict[str, Any]:
+    """The table row a read model came from (for restoring it exactly)."""
+    values = line.model_dump(by_alias=False, exclude={
+        "last_modified_date_time", "journal_display_name"})
+    return {**values, "last_modified": line.last_modified_date_time, "version": line.version}
+
+
+def check_restorable(session: Session, lines: list[PaymentRead]) -> None:
+    """Lines can come back only while the customers and invoices they name still exist."""
+    customers = {line.customer_id: line.customer_number for line in lines if line.customer_id}
+    gone = missing_ids(session, Customer, set(customers))
+    if gone:
+        numbers = ", ".join(sorted(customers[i] for i in gone))
+        raise Conflict(f"The lines cannot be restored: customer {numbers} no longer exists.",
+                       field="customerNumber")
+    invoices = {line.applies_to_invoice_id: line.applies_to_invoice_number for line in lines
+                if line.applies_to_invoice_id}
+    gone = missing_ids(session, SalesInvoice, set(invoices))
+    if gone:
+        numbers = ", ".join(sorted(invoices[i] for i in gone))
+        raise Conflict(f"The lines cannot be restored: sales invoice {numbers} no longer "
+                       "exists.", field="appliesToInvoiceNumber")
 
 
 def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data: PaymentCreate,
