@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from pydantic import ValidationError
 from pydantic.alias_generators import to_snake
 from PySide6.QtCore import Qt
@@ -114,6 +115,7 @@ class FormDialog(QDialog):
     def _build(self, lookups: Mapping[str, LookupSource],
                choices: Mapping[str, tuple[tuple[str, Any], ...]]) -> None:
         self.setWindowTitle(self._title())
+        self.setMinimumWidth(540)
         outer = QVBoxLayout(self)
         if self.spec.intro:
             intro = QLabel(self.spec.intro, self)
@@ -299,7 +301,19 @@ class FormDialog(QDialog):
         self.form_error.setText(form_message or "")
         self.form_error.setVisible(bool(form_message))
         self.ok_button.setEnabled(not errors)
+        self._fit()
         return not errors
+
+    def _fit(self) -> None:
+        """Grow the dialog when an error appears, so no message is cut off."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        wanted = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def _show_error(self, name: str, label: QLabel, message: str | None) -> None:
         label.setText(message or "")
@@ -310,14 +324,18 @@ class FormDialog(QDialog):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
 
+    def _alive(self) -> bool:
+        # Focus moves while Qt destroys the dialog's children; nothing to validate then.
+        return self._ready and shiboken6.isValid(self.ok_button)
+
     def _left(self, name: str) -> None:
         """The user left a field: from now on its errors show (an empty required field)."""
-        if self._ready and name not in self._touched:
+        if self._alive() and name not in self._touched:
             self._touched.add(name)
             self.validate()
 
     def _changed(self, name: str) -> None:
-        if not self._ready:
+        if not self._alive():
             return
         self._touched.add(name)
         self._server_errors.pop(name, None)
