@@ -492,3 +492,19 @@ def test_open_new_returns_none_when_cancelled(qtbot: QtBot, ops: Operations, db:
     before = dump(db)
     assert open_new(None, ops, "account", demo.id) is None
     assert dump(db) == before
+
+
+def test_company_edit_and_undo(qtbot: QtBot, ops: Operations, db: Database,
+                               demo: CompanyRead) -> None:
+    company = companies.get(db, demo.id)
+    before = dump(db, without_stamps=True)
+    dialog = edit_dialog(qtbot, ops, "company", None, company)
+    assert widget(dialog, "workDate").text() == "11/20/2026"  # type: ignore[attr-defined]
+    type_into(qtbot, dialog, "workDate", "")  # an empty work date means today
+    type_into(qtbot, dialog, "displayName", "CRONUS Books")
+    dialog.accept()
+    saved = companies.get(db, demo.id)
+    assert (saved.work_date, saved.display_name) == (None, "CRONUS Books")
+    assert ops.stack.undoText() == "Edit Company CRONUS Demo"
+    assert ops.undo()
+    assert dump(db, without_stamps=True) == before
