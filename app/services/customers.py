@@ -138,3 +138,20 @@ def restore(db: Database, company_id: uuid.UUID, snapshot: CustomerRead) -> Cust
         insert_exact(session, Customer, [row_of(company_id, snapshot)],
                      _duplicate(snapshot.number), field="number")
         return to_read(get_owned(session, Customer, company_id, snapshot.id, LABEL))
+
+
+def lookup_rows(db: Database, company_id: uuid.UUID) -> list[tuple[str, str, str, str]]:
+    """(number, name, city, blocked) of every customer by number: what a lookup list shows,
+    read with one indexed query instead of 20,000 read models."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(Customer.number, Customer.display_name, Customer.city, Customer.blocked)
+            .where(Customer.company_id == company_id).order_by(Customer.number))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def name_of(db: Database, company_id: uuid.UUID, number: str) -> str | None:
+    """The name of the customer with this number, or None."""
+    with db.reading() as session:
+        return session.scalar(select(Customer.display_name).where(
+            Customer.company_id == company_id, Customer.number == number.strip().upper()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -160,3 +161,28 @@ def restore(db: Database, company_id: uuid.UUID, snapshot: SalesInvoiceRead) -> 
         insert_exact(session, SalesInvoice, [row_of(company_id, snapshot)],
                      _duplicate(snapshot.number), field="number")
         return to_read(get_owned(session, SalesInvoice, company_id, snapshot.id, LABEL))
+
+
+def open_lookup_rows(db: Database, company_id: uuid.UUID, customer_number: str | None = None
+                     ) -> list[tuple[str, str, str, date, Decimal]]:
+    """(number, customer name, customer number, due date, remaining) of the open invoices,
+    by due date (of one customer if given): a lookup list's rows in one query."""
+    with db.reading() as session:
+        query = (select(SalesInvoice.number, Customer.display_name, Customer.number,
+                        SalesInvoice.due_date, SalesInvoice.remaining_amount)
+                 .join(Customer, SalesInvoice.customer_id == Customer.id)
+                 .where(SalesInvoice.company_id == company_id, SalesInvoice.remaining_amount != 0)
+                 .order_by(SalesInvoice.due_date, SalesInvoice.number))
+        if customer_number:
+            query = query.where(Customer.number == customer_number.strip().upper())
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query)]
+
+
+def customer_name_of(db: Database, company_id: uuid.UUID, number: str) -> str | None:
+    """The customer name of the invoice with this number, or None."""
+    with db.reading() as session:
+        return session.scalar(
+            select(Customer.display_name).join(SalesInvoice,
+                                               SalesInvoice.customer_id == Customer.id)
+            .where(SalesInvoice.company_id == company_id,
+                   SalesInvoice.number == number.strip().upper()))

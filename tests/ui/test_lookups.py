@@ -110,3 +110,18 @@ def test_lookup_model_passes_the_model_tester(qtmodeltester: object) -> None:
     model = LookupModel(("No.", "Name", "City"))
     model.set_rows([LookupRow("C1", "One", "Oslo"), LookupRow("C2", "Two")])
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_lookup_list_filters_on_number_name_and_detail(qtbot: QtBot) -> None:
+    from app.ui.dialogs.lookup import LookupSource
+
+    rows = [LookupRow("C1", "Adatum", "Oslo"), LookupRow("C2", "Trey", "Bergen"),
+            LookupRow("C3", "Fabrikam", "Oslo")]
+    source = LookupSource("Customers", ("No.", "Name", "City"), lambda _ctx: rows)
+    dialog = LookupDialog(source, source.rows(), "C3")
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == "C3"
+    for needle, count in (("oslo", 2), ("trey", 1), ("c", 3), ("zzz", 0), ("", 3)):
+        dialog.filter.setText(needle)
+        assert dialog.proxy.rowCount() == count, needle
+    assert dialog.count.text() == "3 of 3"

@@ -46,10 +46,12 @@ class LookupSource:
 
     def __init__(self, title: str, headers: tuple[str, str, str],
                  load: Callable[[Mapping[str, Any]], list[LookupRow]],
-                 depends_on: tuple[str, ...] = ()) -> None:
+                 depends_on: tuple[str, ...] = (),
+                 name: Callable[[str], str | None] | None = None) -> None:
         self.title = title
         self.headers = headers
         self._load = load
+        self._name = name  # one indexed query, so showing a name does not load the list
         self.depends_on = depends_on
         self._cache: dict[tuple[Any, ...], list[LookupRow]] = {}
 
@@ -61,6 +63,8 @@ class LookupSource:
 
     def name_of(self, number: str, context: Mapping[str, Any] | None = None) -> str | None:
         wanted = number.strip().upper()
+        if self._name is not None:
+            return self._name(wanted)
         for row in self.rows(context):
             if row.number == wanted:
                 return row.name
@@ -86,6 +90,9 @@ class LookupModel(QAbstractTableModel):
     def row_at(self, row: int) -> LookupRow:
         return self._rows[row]
 
+    def rows(self) -> list[LookupRow]:
+        return self._rows
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -106,6 +113,26 @@ class LookupModel(QAbstractTableModel):
                 and 0 <= section <= SEARCH_COLUMN:
             return (*self._headers, "Search")[section]
         return None
+
+
+class LookupFilter(QSortFilterProxyModel):
+    """Filters on number, name and detail at once (case-insensitive, "contains"), from
+    lower-cased texts made once, so a list of 20,000 customers filters as you type."""
+
+    def __init__(self, model: LookupModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(model)
+        self._texts = [f"{r.number}\t{r.name}\t{r.detail}".casefold()
+                       for r in model.rows()]
+        self._needle = ""
+
+    def set_needle(self, text: str) -> None:
+        self.beginFilterChange()  # Qt 6.10's way to say the filter (rows only) changed
+        self._needle = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        return not self._needle or self._needle in self._texts[source_row]
 
 
 class LookupCompleter(QCompleter):
@@ -137,10 +164,7 @@ class LookupDialog(QDialog):
         self.setWindowTitle(source.title)
         self.model = LookupModel(source.headers, self)
         self.model.set_rows(rows)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
+        self.proxy = LookupFilter(self.model, self)
 
         self.filter = QLineEdit(self)
         self.filter.setObjectName("lookupFilter")
@@ -156,8 +180,9 @@ class LookupDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Rows come sorted by number; a click on a header sorts by that column.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         if not source.headers[2]:
@@ -179,7 +204,7 @@ class LookupDialog(QDialog):
         self._update_count()
 
     def _filter(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
+        self.proxy.set_needle(text)
         if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
         self._update_count()
@@ -189,10 +214,11 @@ class LookupDialog(QDialog):
 
     def _select(self, number: str) -> None:
         wanted = number.strip().upper()
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, 0).data() == wanted:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.proxy.index(row, 0))
+        for row, item in enumerate(self.model.rows()):
+            if item.number == wanted:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                self.table.selectRow(index.row())
+                self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
                 return
         if self.proxy.rowCount():
             self.table.selectRow(0)

@@ -162,9 +162,9 @@ def lookups_for(db: Database, company_id: uuid.UUID) -> dict[str, LookupSource]:
     from app.services import accounts, customers, invoices
 
     def customer_rows(_context: Mapping[str, Any]) -> list[LookupRow]:
-        return [LookupRow(c.number, c.display_name,
-                          c.city + (f" · blocked: {c.blocked}" if c.blocked.strip() else ""))
-                for c in customers.list_all(db, company_id)]
+        return [LookupRow(number, name, city + (f" · blocked: {blocked}" if blocked.strip()
+                                                else ""))
+                for number, name, city, blocked in customers.lookup_rows(db, company_id)]
 
     def receivables_rows(_context: Mapping[str, Any]) -> list[LookupRow]:
         return [LookupRow(a.number, a.display_name, a.category)
@@ -177,20 +177,22 @@ def lookups_for(db: Database, company_id: uuid.UUID) -> dict[str, LookupSource]:
 
     def invoice_rows(context: Mapping[str, Any]) -> list[LookupRow]:
         customer = str(context.get("customerNumber") or "").strip().upper()
-        return [LookupRow(i.number, i.customer_name,
-                          f"{i.customer_number} · due {format_date(i.due_date)} · "
-                          f"{format_amount(i.remaining_amount)} open")
-                for i in invoices.list_all(db, company_id, open_only=True)
-                if not customer or i.customer_number == customer]
+        return [LookupRow(number, name, f"{customer_number} · due {format_date(due)} · "
+                                        f"{format_amount(remaining)} open")
+                for number, name, customer_number, due, remaining
+                in invoices.open_lookup_rows(db, company_id, customer or None)]
 
     return {
-        "customer": LookupSource("Customers", ("No.", "Name", "City"), customer_rows),
+        "customer": LookupSource("Customers", ("No.", "Name", "City"), customer_rows,
+                                 name=lambda number: customers.name_of(db, company_id, number)),
         "receivables_account": LookupSource("G/L Accounts (posting)",
                                             ("No.", "Name", "Category"), receivables_rows),
         "posting_account": LookupSource("G/L Accounts open for direct posting",
                                         ("No.", "Name", "Category"), posting_rows),
         "invoice": LookupSource("Open Sales Invoices", ("No.", "Customer", "Due, open"),
-                                invoice_rows, depends_on=("customerNumber",)),
+                                invoice_rows, depends_on=("customerNumber",),
+                                name=lambda number: invoices.customer_name_of(
+                                    db, company_id, number)),
     }
 
 
