@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy import update as sql_update
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -137,16 +135,6 @@ def insert_exact(session: Session, model: type[Record], rows: list[dict[str, Any
                            field=field) from None
         raise Conflict("The record cannot be restored: a record it refers to no longer "
                        "exists.", field=field) from None
-
-
-def keep_stamp(session: Session, record: Record, version: int, last_modified: datetime,
-               **columns: Any) -> None:
-    """After an ORM insert: set the version and time (and any column) the record had."""
-    session.flush()
-    table = cast(Table, type(record).__table__)
-    session.execute(sql_update(table).where(table.c.id == record.id)
-                    .values(version=version, last_modified=last_modified, **columns))
-    session.expire(record, ["version", "last_modified", *columns])
 
 
 def missing_ids(session: Session, model: type[Record], ids: set[uuid.UUID]) -> set[uuid.UUID]:

@@ -28,7 +28,7 @@ from app.services.common import (
     check_customer_not_blocked,
     check_version,
     flush,
-    keep_stamp,
+    insert_exact,
     missing_ids,
     resolve_by_id_or_number,
     touch,
@@ -152,21 +152,26 @@ def create(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID,
 
 
 def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> list[PaymentRead]:
-    """Put deleted lines back with their ids and line numbers (undo of a delete)."""
+    """Put deleted lines back with their ids and line numbers (undo of a delete), exactly as
+    they were (versions and times too), in one transaction; refused with a message when a
+    line number was taken again or the journal, a customer or an invoice is gone."""
     with db.transaction() as session:
-        restored = []
-        for line in lines:
-            data = PaymentCreate.model_validate(line.model_dump(
-                exclude={"id", "version", "last_modified_date_time", "journal_display_name"}))
-            if session.get(Payment, line.id) is not None:
-                raise Conflict(f"Line {line.line_number} already exists again.",
+        codes: dict[uuid.UUID, str] = {}
+        for journal_id in {line.journal_id for line in lines}:
+            codes[journal_id] = _journal(session, company_id, journal_id).code
+        check_restorable(session, lines)
+        for journal_id, code in codes.items():
+            numbers = {line.line_number for line in lines if line.journal_id == journal_id}
+            taken = sorted(session.scalars(select(Payment.line_number).where(
+                Payment.journal_id == journal_id, Payment.line_number.in_(numbers))))
+            if taken:
+                raise Conflict(f"Line {taken[0]} already exists again in journal {code}.",
                                field="lineNumber")
-            payment = _insert(session, company_id, line.journal_id, data, payment_id=line.id)
-            # Exactly as it was: its version, modification time and (even empty) date.
-            keep_stamp(session, payment, line.version, line.last_modified_date_time,
-                       posting_date=line.posting_date)
-            restored.append(to_read(payment, payment.journal.code))
-        return restored
+        insert_exact(session, Payment, [row_of(line) for line in lines],
+                     "The lines already exist again.", field="lineNumber")
+        rows = session.scalars(select(Payment).where(Payment.id.in_([x.id for x in lines])))
+        by_id = {p.id: to_read(p, codes[p.journal_id]) for p in rows}
+        return [by_id[line.id] for line in lines]
 
 
 def row_of(line: PaymentRead) -> dict[str, Any]:

@@ -275,8 +275,8 @@ class HistoryView(QUndoView):
         event.accept()
 
     def keyPressEvent(self, event: Any) -> None:
-        moves = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Home: -10**9,
-                 Qt.Key.Key_End: 10**9}
+        moves = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10,
+                 Qt.Key.Key_PageDown: 10, Qt.Key.Key_Home: -10**9, Qt.Key.Key_End: 10**9}
         key = Qt.Key(event.key())
         if key in moves:
             target = max(0, min(self.ops.stack.count(), self.ops.stack.index() + moves[key]))

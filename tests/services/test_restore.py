@@ -82,3 +82,39 @@ def test_company_delete_and_restore_is_exact(db: Database, demo: CompanyRead) ->
     assert all(not rows for rows in dump(db).values())
     assert companies.restore(db, archive) == company
     assert dump(db) == before
+
+
+def test_payment_restore_refused_when_line_number_taken(db: Database,
+                                                        demo: CompanyRead) -> None:
+    from decimal import Decimal
+
+    from app.domain.schemas import PaymentCreate
+
+    bank = journals.find_by_code(db, demo.id, "BANK")
+    deleted = payments.delete_many(db, demo.id, {
+        line.id: None for line in payments.list_all(db, demo.id, bank.id)[:2]})
+    payments.create(db, demo.id, bank.id, PaymentCreate(line_number=20000,
+                                                        amount=Decimal("-5")))
+    before = dump(db)
+    with pytest.raises(Conflict) as caught:
+        payments.restore(db, demo.id, deleted)
+    assert caught.value.message == "Line 20000 already exists again in journal BANK."
+    assert caught.value.field == "lineNumber"
+    assert dump(db) == before
+
+
+def test_payment_restore_refused_when_customer_gone(db: Database, demo: CompanyRead) -> None:
+    from decimal import Decimal
+
+    from app.domain.schemas import CustomerCreate, PaymentCreate
+
+    customer = customers.create(db, demo.id, CustomerCreate(number="GONE", display_name="G"))
+    bank = journals.find_by_code(db, demo.id, "BANK")
+    line = payments.create(db, demo.id, bank.id, PaymentCreate(customer_number="GONE",
+                                                               amount=Decimal("-5")))
+    deleted = payments.delete_many(db, demo.id, {line.id: line.version})
+    customers.delete(db, demo.id, customer.id, version=None)
+    before = dump(db)
+    with pytest.raises(Conflict, match="customer GONE no longer exists"):
+        payments.restore(db, demo.id, deleted)
+    assert dump(db) == before
