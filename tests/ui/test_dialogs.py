@@ -407,6 +407,12 @@ def test_account_dialog(qtbot: QtBot, ops: Operations, db: Database, demo: Compa
     type_into(qtbot, dialog, "number", "2" * 21)
     refused(dialog, db, before, "number",
             "The length of No. is 21, but it must be less than or equal to 20 characters.")
+    type_into(qtbot, dialog, "number", "")
+    refused(dialog, db, before, "number", "No. must have a value.")
+    type_into(qtbot, dialog, "displayName", "n" * 101)
+    refused(dialog, db, before, "displayName",
+            "The length of Name is 101, but it must be less than or equal to 100 characters.")
+    type_into(qtbot, dialog, "displayName", "")
     type_into(qtbot, dialog, "number", "2910")
     dialog.accept()
     refused(dialog, db, before, "number", "G/L Account 2910 already exists.")
@@ -470,6 +476,14 @@ def test_invoice_dialog(qtbot: QtBot, ops: Operations, db: Database, demo: Compa
     refused(dialog, db, before, "remainingAmount",
             "Remaining amount must be between 0 and the invoice total.")
     type_into(qtbot, dialog, "remainingAmount", "")
+    type_into(qtbot, dialog, "paymentDiscountAmount", "2O.00")
+    refused(dialog, db, before, "paymentDiscountAmount",
+            "Pmt. discount amount must be a number like -1,234.56, not '2O.00'.")
+    type_into(qtbot, dialog, "paymentDiscountAmount", "")
+    type_into(qtbot, dialog, "number", "103001")
+    dialog.accept()
+    refused(dialog, db, before, "number", "Sales invoice 103001 already exists.")
+    type_into(qtbot, dialog, "number", "INV1")
     dialog.accept()
     saved = next(i for i in invoices.list_all(db, demo.id) if i.number == "INV1")
     assert saved.remaining_amount == saved.total_amount_including_tax == Decimal("1000.00")
