@@ -27,6 +27,7 @@ from app.db.models import (
 )
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.schemas import CompanyArchive, CompanyCreate, CompanyRead, CompanyUpdate
+from app.services import ledger_common
 from app.services.common import (
     apply_changes,
     check_version,
@@ -162,6 +163,8 @@ def delete_archived(db: Database, company_id: uuid.UUID, *, version: int | None,
             customers=[customers.to_read(c) for c in rows(Customer, Customer.number)],
             invoices=[invoices.to_read(i) for i in rows(SalesInvoice, SalesInvoice.number)],
             journals=[journals.archive_of(session, j) for j in rows(Journal, Journal.code)],
+            payment_discount_account_id=company.payment_discount_account_id,
+            ledger_rows=ledger_common.archive_ledgers(session, company_id),
         )
         if only_if_empty and (archive.number_series or archive.accounts or archive.customers
                               or archive.invoices or archive.journals):
@@ -183,7 +186,8 @@ def restore(db: Database, archive: CompanyArchive) -> CompanyRead:
             display_name=company.display_name, business_profile_id=company.business_profile_id,
             work_date=company.work_date, allow_posting_from=company.allow_posting_from,
             allow_posting_to=company.allow_posting_to,
-            receipts_number_series_code=archive.receipts_number_series_code)],
+            receipts_number_series_code=archive.receipts_number_series_code,
+            payment_discount_account_id=archive.payment_discount_account_id)],
             _duplicate(company.name), field="name")
         cid = company.id
         insert_exact(session, NumberSeries, [
@@ -195,4 +199,5 @@ def restore(db: Database, archive: CompanyArchive) -> CompanyRead:
         insert_exact(session, SalesInvoice, [invoices.row_of(cid, i) for i in archive.invoices])
         for journal in archive.journals:
             journals.restore_in(session, cid, journal)
+        ledger_common.restore_ledgers(session, archive.ledger_rows)
         return to_read(get_company(session, cid))

@@ -170,7 +170,9 @@ def restore(db: Database, company_id: uuid.UUID, snapshot: SalesInvoiceRead) -> 
                            field="customerNumber")
         insert_exact(session, SalesInvoice, [row_of(company_id, snapshot)],
                      _duplicate(snapshot.number), field="number")
-        return to_read(get_owned(session, SalesInvoice, company_id, snapshot.id, LABEL))
+        invoice = get_owned(session, SalesInvoice, company_id, snapshot.id, LABEL)
+        ledger_common.write_invoice_entry(session, invoice)  # its entry, as on create
+        return to_read(invoice)
 
 
 def open_lookup_rows(db: Database, company_id: uuid.UUID, customer_number: str | None = None

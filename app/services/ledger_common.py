@@ -283,3 +283,48 @@ def cents(amount: Decimal) -> int:
 
 def today_or(value: date | None) -> date:
     return value or date.today()
+
+
+# --- undo of a company delete: the ledgers as rows ----------------------------------------------
+
+def _ledger_tables() -> list[Any]:
+    return [GLRegister.__table__, GLEntry.__table__, CustLedgerEntry.__table__,
+            DetailedCustLedgEntry.__table__, PaymentApplication.__table__]
+
+
+def archive_ledgers(session: Session, company_id: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
+    """Every ledger row of a company (and its journal lines' applications), by table."""
+    from app.db.models import Journal, Payment
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for ledger in _ledger_tables():
+        if ledger.name == "payment_application":
+            lines = select(Payment.id).where(Payment.journal_id.in_(
+                select(Journal.id).where(Journal.company_id == company_id)))
+            where = ledger.c.payment_id.in_(lines)
+        else:
+            where = ledger.c.company_id == company_id
+        rows = session.execute(select(ledger).where(where).order_by(ledger.c.id))
+        out[ledger.name] = [dict(row._mapping) for row in rows]
+    return out
+
+
+def restore_ledgers(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Put archived ledger rows back exactly (registers first, their links after)."""
+    from sqlalchemy import update
+
+    registers = rows.get("gl_register", [])
+    links = [(r["id"], r["reversed_by_register_id"], r["reversal_of_register_id"])
+             for r in registers]
+    for ledger in _ledger_tables():
+        batch = rows.get(ledger.name, [])
+        if ledger.name == "gl_register":
+            batch = [{**r, "reversed_by_register_id": None, "reversal_of_register_id": None}
+                     for r in batch]
+        if batch:
+            session.execute(insert(ledger), batch)
+        if ledger.name == "gl_register":
+            for register_id, by, of in links:
+                if by is not None or of is not None:
+                    session.execute(update(ledger).where(ledger.c.id == register_id).values(
+                        reversed_by_register_id=by, reversal_of_register_id=of))

@@ -482,3 +482,25 @@ def test_partial_payments_in_two_registers_reverse_independently(books: Books) -
     assert (invoice.remaining_amount, invoice.status) == (D("30.00"), "Open")
     assert ledgers.customer_balance(books.db, books.company_id,
                                     books.customers["C1"].id) == D("30.00")
+
+
+def test_company_delete_and_restore_keeps_the_ledgers(books: Books) -> None:
+    from app.services import companies
+
+    books.invoice("INV1", "C1", "100.00")
+    books.pay("C1", "-40.00", invoice="INV1")
+    books.post()
+    posting.reverse(books.db, books.company_id, 1)
+    line = books.pay("C1", "-10.00")
+    applications.set_applications(books.db, books.company_id, line.id, [
+        ApplicationInput(cust_ledger_entry_id=books.entry_id("INV1"), amount_to_apply=D("10"))])
+    before = snapshot(books.db)
+    balances = ledgers.balances(books.db, books.company_id)
+    company = companies.get(books.db, books.company_id)
+    archive = companies.delete_archived(books.db, books.company_id, version=company.version)
+    assert snapshot(books.db)["gl"] == 0
+    companies.restore(books.db, archive)
+    assert snapshot(books.db) == before
+    assert ledgers.balances(books.db, books.company_id) == balances
+    assert posting.payment_discount_account(books.db, books.company_id) == "9250"
+    assert posting.get_register(books.db, books.company_id, 1).reversed_by_register_number == 2
