@@ -123,7 +123,12 @@ class PreviewPostingDialog(QDialog):
         fields, rows = self.entries[table]
         self.entries_model.fields = list(fields)
         self.entries_model.set_rows(rows)
-        self.entries_label.setText(f"{table}: {len(rows)} entries")
+        text = f"{table}: {len(rows)} entries"
+        if table == posting.CUST_LEDGER_ENTRY and self.preview.changed_entries:
+            new = len(self.preview.cust_entries)
+            text = (f"{table}: {new} new entries, and {len(self.preview.changed_entries)} "
+                    "open entries the applications close or reduce (shown as they will be)")
+        self.entries_label.setText(text)
 
     def _chosen(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
