@@ -30,6 +30,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
     type_coerce,
     update,
 )
@@ -282,10 +283,18 @@ def preview(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> Posti
             raise _refuse(problems)
         plan = _plan(loaded, next_numbers(session, company_id))
         names = _names(session, company_id)
-        changed_rows = {row.id: row for row in session.scalars(
-            select(CustLedgerEntry).where(CustLedgerEntry.id.in_(
-                [c.entry_id for c in plan.changes])))}
+        changed_rows = {row.id: row for row in _entries_by_id(
+            session, [c.entry_id for c in plan.changes])}
         return _preview_read(loaded, plan, names, changed_rows)
+
+
+def _entries_by_id(session: Session, ids: Sequence[int]) -> list[CustLedgerEntry]:
+    """Entries by id, in chunks (a database limits the parameters of one statement)."""
+    found: list[CustLedgerEntry] = []
+    for start in range(0, len(ids), 500):
+        found.extend(session.scalars(select(CustLedgerEntry).where(
+            CustLedgerEntry.id.in_(ids[start:start + 500]))))
+    return found
 
 
 @dataclass
@@ -688,8 +697,7 @@ def reverse(db: Database, company_id: uuid.UUID, register_number: int, *,
                 DetailedCustLedgEntry.register_id == original.id,
                 DetailedCustLedgEntry.entry_type != rules.INITIAL_ENTRY,
                 DetailedCustLedgEntry.unapplied.is_(False)).order_by(DetailedCustLedgEntry.id))]
-        touched = session.scalars(select(CustLedgerEntry).where(
-            CustLedgerEntry.id.in_(list(number_of)))).all()
+        touched = _entries_by_id(session, list(number_of))
         entries = {e.entry_number: rules.EntryNow(
             e.id, e.entry_number, to_cents(e.remaining_amount), e.open,
             to_cents(e.original_pmt_disc_possible), to_cents(e.remaining_pmt_disc_possible),
@@ -720,27 +728,25 @@ def _mark_reversed(session: Session, company_id: uuid.UUID, original: GLRegister
     original.reversed_by_register_id = register.id
     register.reversed = True
     register.reversal_of_register_id = original.id
-    gl = table("gl_entry", column("company_id"), column("entry_number"), column("reversed"),
-               column("reversed_by_entry_number"), column("reversed_entry_number"))
-    as_uuid = GLEntry.__table__.c.company_id.type.bind_processor(session.get_bind().dialect)
-    company = as_uuid(company_id) if as_uuid else company_id
-    if planned.gl_links:
-        session.execute(
-            update(gl).where(gl.c.company_id == bindparam("b_company"),
-                             gl.c.entry_number == bindparam("b_number"))
-            .values(reversed=True, reversed_by_entry_number=bindparam("b_by")),
-            [{"b_company": company, "b_number": old, "b_by": new}
-             for new, old in planned.gl_links.items()])
-    cle = table("cust_ledger_entry", column("company_id"), column("entry_number"),
-                column("reversed"), column("reversed_by_entry_number"),
-                column("reversed_entry_number"))
-    for new, old in planned.cust_links.items():
-        session.execute(update(cle).where(cle.c.company_id == company,
-                                          cle.c.entry_number == old)
-                        .values(reversed=True, reversed_by_entry_number=new))
-        session.execute(update(cle).where(cle.c.company_id == company,
-                                          cle.c.entry_number == new)
-                        .values(reversed=True, reversed_entry_number=old))
+    conn = session.connection()
+    company = db_form(session, GLEntry.__table__.c.company_id)(company_id)
+    for name, links in (("gl_entry", planned.gl_links), ("cust_ledger_entry",
+                                                           planned.cust_links)):
+        if not links:
+            continue
+        light = table(name, column("company_id"), column("entry_number"), column("reversed"),
+                      column("reversed_by_entry_number"), column("reversed_entry_number"))
+        where = (light.c.company_id == bindparam("b_company"),
+                 light.c.entry_number == bindparam("b_number"))
+        # The original entries: reversed by the new ones; the new ones: reversing them.
+        CompiledMany(conn, update(light).where(*where).values(
+            reversed=true(), reversed_by_entry_number=bindparam("b_other")),
+            ["b_company", "b_number", "b_other"]).run(
+            [(company, old, new) for new, old in links.items()])
+        CompiledMany(conn, update(light).where(*where).values(
+            reversed=true(), reversed_entry_number=bindparam("b_other")),
+            ["b_company", "b_number", "b_other"]).run(
+            [(company, new, old) for new, old in links.items()])
     session.execute(update(DetailedCustLedgEntry).where(
         DetailedCustLedgEntry.register_id == original.id,
         DetailedCustLedgEntry.entry_type != rules.INITIAL_ENTRY)
