@@ -181,3 +181,14 @@ def test_ledger_views(qtbot: object, books: Books, qtmodeltester: object) -> Non
                                     books.customers["C1"].id) == D("110.00")
     assert not gl.model.index(5, 0).isValid()
     assert gl.model.data(QModelIndex()) is None
+
+
+def test_apply_dialog_by_keyboard(qtbot: object, books: Books) -> None:
+    line = books.pay("C1", "-40.00")
+    dialog = ApplyEntriesDialog(books.db, books.company_id, line.id)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.view.setCurrentIndex(dialog.model.index(_row(dialog, "B"), 0))
+    qtbot.keyClick(dialog.view, Qt.Key.Key_Space)  # type: ignore[attr-defined]
+    assert dialog.applied_label.text() == "Applied Amount: 40.00"  # no more than the payment
+    qtbot.keyClick(dialog.view, Qt.Key.Key_Space)  # type: ignore[attr-defined]
+    assert dialog.applied_label.text() == "Applied Amount: 0.00"

@@ -13,13 +13,14 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -279,7 +280,24 @@ class ApplyEntriesDialog(QDialog):
 
         self.model.totalsChanged.connect(self._show_totals)
         self.model.load(read)
+        self.view.installEventFilter(self)
         self.resize(1120, 420)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Space marks or unmarks the current entry (keyboard first, as Set Applies-to ID)."""
+        if watched is self.view and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space and \
+                self.view.state() != QAbstractItemView.State.EditingState:
+            self.toggle_current()
+            return True
+        return super().eventFilter(watched, event)
+
+    def toggle_current(self) -> None:
+        row = self.view.currentIndex().row()
+        if 0 <= row < self.model.rowCount():
+            index = self.model.index(row, APPLIED)
+            if self.model.flags(index) & Qt.ItemFlag.ItemIsEnabled:
+                self.model.set_applied(row, self.model.entries[row].id not in self.model.amounts)
 
     def _show_totals(self) -> None:
         applied = self.model.applied_amount()
