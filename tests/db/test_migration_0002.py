@@ -55,8 +55,8 @@ def test_existing_invoices_become_ledger_entries(tmp_path: Path) -> None:
     ids = _old_file(path)
     db = open_database(path)  # migrates, after a backup copy
     try:
-        assert current_revision(db) == SCHEMA_HEAD == "0002_ledgers"
-        assert list(tmp_path.glob("old.*.before-0002_ledgers.backup.sqlite"))
+        assert current_revision(db) == SCHEMA_HEAD
+        assert list(tmp_path.glob(f"old.*.before-{SCHEMA_HEAD}.backup.sqlite"))
         with db.reading() as session:
             entries = {e.document_number: (e.entry_number, e.document_type, e.amount,
                                            e.remaining_amount, e.open,
