@@ -285,16 +285,27 @@ def count_payments(db: Database, query: BrowseQuery) -> int:
                               .where(*_payment_where(session, query))) or 0
 
 
-def _payment_rows(session: Session, journal_id: uuid.UUID,
-                  line_numbers: Sequence[int]) -> dict[int, PaymentRow]:
-    stmt = (select(Payment.id, Payment.version, Payment.line_number, Payment.posting_date,
+def _payment_select() -> Any:
+    return (select(Payment.id, Payment.version, Payment.line_number, Payment.posting_date,
                    Payment.document_number, Payment.external_document_number,
                    Payment.customer_id, Payment.customer_number,
                    func.coalesce(Customer.display_name, ""), Payment.description,
                    Payment.amount, Payment.applies_to_invoice_number, Payment.comment)
-            .outerjoin(Customer, Customer.id == Payment.customer_id)
-            .where(Payment.journal_id == journal_id, Payment.line_number.in_(line_numbers)))
-    return {row[2]: PaymentRow(*row) for row in session.execute(stmt)}
+            .outerjoin(Customer, Customer.id == Payment.customer_id))
+
+
+def _payment_rows(session: Session, journal_id: uuid.UUID,
+                  line_numbers: Sequence[int]) -> dict[int, PaymentRow]:
+    stmt = _payment_select().where(Payment.journal_id == journal_id,
+                                   Payment.line_number.in_(line_numbers))
+    return {row[2]: PaymentRow(*tuple(row)) for row in session.execute(stmt)}
+
+
+def payment_row(db: Database, payment_id: uuid.UUID) -> PaymentRow | None:
+    """One line as the grid shows it (after an edit), or None if it is gone."""
+    with db.reading() as session:
+        row = session.execute(_payment_select().where(Payment.id == payment_id)).first()
+        return PaymentRow(*tuple(row)) if row is not None else None
 
 
 def page_payments(db: Database, query: BrowseQuery, offset: int,
