@@ -134,7 +134,7 @@ class PaymentDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _model(index: Index) -> PaymentsModel:
-        return cast(PaymentsModel, index.model())
+        return cast("PaymentsModel", index.model())
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
                      index: Index) -> QWidget:
