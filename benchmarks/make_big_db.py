@@ -104,7 +104,6 @@ def build(path: Path, lines: int, customer_count: int, seed: int = 1) -> dict[st
     for sql in index_sql:
         conn.execute(sql)
     conn.execute("COMMIT")
-    conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     done = time.perf_counter()
