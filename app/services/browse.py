@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -192,8 +192,8 @@ def count_companies(db: Database, query: BrowseQuery) -> int:
                               .where(*_company_where(query))) or 0
 
 
-def page_companies(db: Database, query: BrowseQuery, offset: int,
-                   limit: int) -> list[CompanyRow]:
+def page_companies(db: Database, query: BrowseQuery, offset: int, limit: int, *,
+                   total: int | None = None) -> list[CompanyRow]:
     stmt = (select(Company.id, Company.version, Company.name, Company.display_name,
                    Company.work_date)
             .where(*_company_where(query))
@@ -224,8 +224,8 @@ def count_journals(db: Database, query: BrowseQuery) -> int:
                               .where(*_journal_where(query))) or 0
 
 
-def page_journals(db: Database, query: BrowseQuery, offset: int,
-                  limit: int) -> list[JournalRow]:
+def page_journals(db: Database, query: BrowseQuery, offset: int, limit: int, *,
+                  total: int | None = None) -> list[JournalRow]:
     stmt = (select(Journal.id, Journal.version, Journal.code, Journal.display_name,
                    func.coalesce(_BALANCING.number, ""))
             .outerjoin(_BALANCING, _BALANCING.id == Journal.balancing_account_id)
@@ -315,14 +315,29 @@ def payment_row(db: Database, payment_id: uuid.UUID) -> PaymentRow | None:
         return PaymentRow(*tuple(row)) if row is not None else None
 
 
-def page_payments(db: Database, query: BrowseQuery, offset: int,
-                  limit: int) -> list[PaymentRow]:
+def page_payments(db: Database, query: BrowseQuery, offset: int, limit: int, *,
+                  total: int | None = None) -> list[PaymentRow]:
+    """Rows ``offset`` to ``offset + limit`` in the query's order.
+
+    With ``total`` (the count the caller holds), a page in the second half is read in the
+    opposite order from the end, so the skip is never more than half the index: the last
+    page of a million lines costs what the first one does.
+    """
     journal_id = _need(query.journal_id, "journalId")
+    backwards = total is not None and offset + limit // 2 > total // 2 and offset < total
+    if backwards:
+        assert total is not None
+        turned = replace(query, descending=not query.descending)
+        skip, take = max(0, total - offset - limit), min(limit, total - offset)
+    else:
+        turned, skip, take = query, offset, limit
     with db.reading() as session:
-        keys = (select(Payment.line_number).where(*_payment_where(session, query))
-                .order_by(*_order(_PAYMENT_SORTS, Payment.line_number, query, "lineNumber"))
-                .offset(offset).limit(limit))
+        keys = (select(Payment.line_number).where(*_payment_where(session, turned))
+                .order_by(*_order(_PAYMENT_SORTS, Payment.line_number, turned, "lineNumber"))
+                .offset(skip).limit(take))
         line_numbers = list(session.scalars(keys))
+        if backwards:
+            line_numbers.reverse()
         if not line_numbers:
             return []
         rows = _payment_rows(session, journal_id, line_numbers)
@@ -397,8 +412,8 @@ def count_customers(db: Database, query: BrowseQuery) -> int:
                               .where(*_customer_where(query))) or 0
 
 
-def page_customers(db: Database, query: BrowseQuery, offset: int,
-                   limit: int) -> list[CustomerRow]:
+def page_customers(db: Database, query: BrowseQuery, offset: int, limit: int, *,
+                   total: int | None = None) -> list[CustomerRow]:
     stmt = (select(Customer.id, Customer.version, Customer.number, Customer.display_name,
                    Customer.city, Customer.phone_number, Customer.email, Customer.blocked)
             .where(*_customer_where(query))
@@ -437,8 +452,8 @@ def count_accounts(db: Database, query: BrowseQuery) -> int:
                               .where(*_account_where(query))) or 0
 
 
-def page_accounts(db: Database, query: BrowseQuery, offset: int,
-                  limit: int) -> list[AccountRow]:
+def page_accounts(db: Database, query: BrowseQuery, offset: int, limit: int, *,
+                  total: int | None = None) -> list[AccountRow]:
     stmt = (select(Account.id, Account.version, Account.number, Account.display_name,
                    Account.category, Account.account_type, Account.direct_posting,
                    Account.blocked)
@@ -483,8 +498,8 @@ def count_invoices(db: Database, query: BrowseQuery) -> int:
         return session.scalar(_invoice_select(func.count()).where(*_invoice_where(query))) or 0
 
 
-def page_invoices(db: Database, query: BrowseQuery, offset: int,
-                  limit: int) -> list[InvoiceRow]:
+def page_invoices(db: Database, query: BrowseQuery, offset: int, limit: int, *,
+                  total: int | None = None) -> list[InvoiceRow]:
     stmt = (_invoice_select(
         SalesInvoice.id, SalesInvoice.version, SalesInvoice.number, SalesInvoice.customer_id,
         Customer.number, Customer.display_name, SalesInvoice.invoice_date,

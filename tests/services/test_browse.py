@@ -143,3 +143,20 @@ def test_scope_is_required(db: Database, demo: CompanyRead) -> None:
     with pytest.raises(Invalid) as error:
         browse.count_payments(db, BrowseQuery(company_id=demo.id))
     assert error.value.field == "journalId"
+
+
+def test_pages_read_backwards_from_the_end_are_the_same(db: Database, demo: CompanyRead) -> None:
+    query = _bank(db, demo)
+    for _ in range(6):
+        payments.create(db, demo.id, query.journal_id, PaymentCreate(  # type: ignore[arg-type]
+            customer_number="C10010", amount=Decimal("-1.00")))
+    for sort in ("lineNumber", "amount"):
+        for descending in (False, True):
+            ordered = BrowseQuery(**{**query.__dict__, "sort": sort, "descending": descending})
+            every = [r.id for r in _all(db, ordered)]
+            total = len(every)
+            for offset in range(total + 1):
+                for limit in (1, 3, 5):
+                    page = browse.page_payments(db, ordered, offset, limit, total=total)
+                    assert [r.id for r in page] == every[offset:offset + limit], (
+                        sort, descending, offset, limit)

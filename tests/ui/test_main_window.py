@@ -63,7 +63,7 @@ def test_shows_without_a_database(qtbot: QtBot, settings_path: Path) -> None:
 
 
 def test_selecting_a_company_shows_its_journals_and_a_journal_its_lines(
-        window: MainWindow, db: Database, demo: CompanyRead) -> None:
+        qtbot: QtBot, window: MainWindow, db: Database, demo: CompanyRead) -> None:
     other = companies.create(db, CompanyCreate(name="Other Co"))
     journals.create(db, other.id, JournalCreate(code="ONLY"))
     window.refresh_all()
@@ -74,7 +74,8 @@ def test_selecting_a_company_shows_its_journals_and_a_journal_its_lines(
     assert window.journal_id == journals.find_by_code(db, demo.id, "BANK").id
     assert window.payments_model().rowCount() == 7
     assert window.lineCountLabel.text() == "Lines: 7"
-    assert window.balanceLabel.text() == "Balance: 0.00"
+    qtbot.waitUntil(lambda: window.balanceLabel.text() == "Balance: 0.00")
+    assert window.totalAmountLabel.text() == "Total Amount: -24,273.03"
 
     window.select_company(other.id)
     assert [journals_model.row_at(r).code for r in range(journals_model.rowCount())] == [

@@ -66,7 +66,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
 
     def __init__(self, columns: Sequence[Column[R]],
                  count: Callable[[Any, BrowseQuery], int],
-                 page: Callable[[Any, BrowseQuery, int, int], list[R]],
+                 page: Callable[..., list[R]],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
@@ -112,7 +112,8 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         number, within = divmod(row, self.PAGE_SIZE)
         rows = self._pages.get(number)
         if rows is None:
-            rows = self._page_fn(self.db, self.query, number * self.PAGE_SIZE, self.PAGE_SIZE)
+            rows = self._page_fn(self.db, self.query, number * self.PAGE_SIZE, self.PAGE_SIZE,
+                                 total=self._count)
             self._pages[number] = rows
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
