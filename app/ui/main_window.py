@@ -28,6 +28,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
         self._footer_timer.setSingleShot(True)
         self._footer_timer.setInterval(FOOTER_DELAY_MS)
         self._footer_timer.timeout.connect(self.update_footer)
-        self.resize(1280, 800)
+        self.resize(1360, 860)
         if (geometry := self.settings.geometry()) is not None:
             self.restoreGeometry(geometry)
         if (state := self.settings.window_state()) is not None:
@@ -142,7 +143,7 @@ class MainWindow(QMainWindow):
         centre.addWidget(self.boxes["paymentsView"])
         centre.setStretchFactor(0, 1)
         centre.setStretchFactor(1, 5)
-        centre.setSizes([150, 600])
+        centre.setSizes([110, 500])
         self.setCentralWidget(centre)
 
         companies = QDockWidget("Companies", self)
@@ -158,8 +159,11 @@ class MainWindow(QMainWindow):
         lookups = QDockWidget("Lookups", self)
         lookups.setObjectName("lookupsDock")
         lookups.setWidget(tabs)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, lookups)
-        self.resizeDocks([companies, lookups], [200, 380], Qt.Orientation.Horizontal)
+        # Below the journal, beside the companies: the lines keep the full width.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, lookups)
+        self.resizeDocks([companies], [190], Qt.Orientation.Horizontal)
+        self.resizeDocks([lookups], [230], Qt.Orientation.Vertical)
         self.docks = {"companies": companies, "lookups": lookups}
 
     def _action(self, name: str, text: str, slot: Any = None,
@@ -287,6 +291,9 @@ class MainWindow(QMainWindow):
             header = view.horizontalHeader()
             for column, spec in enumerate(model.columns):
                 view.setColumnWidth(column, spec.width)
+            if name == "companiesView":  # the dock is narrow: the name says enough
+                view.setColumnHidden(model.column_of("workDate"), True)
+                view.setColumnHidden(model.column_of("displayName"), True)
             if (state := self.settings.header_state(name)) is not None:
                 header.restoreState(state)
             header.setSectionsClickable(True)
@@ -351,6 +358,9 @@ class MainWindow(QMainWindow):
         else:
             self._clear_company()
         self.statusBar().showMessage(f"Opened {self.database_name()}", 5000)
+        focus = QApplication.focusWidget()
+        if self.isVisible() and (focus is None or isinstance(focus, QLineEdit)):
+            self.paymentsView.setFocus()  # the keyboard starts in the journal
         self.databaseReady.emit()
 
     def database_name(self) -> str:

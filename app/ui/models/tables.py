@@ -37,10 +37,10 @@ class CompaniesModel(LazyTableModel[CompanyRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         t = "companies"
         super().__init__([
-            Column("name", "Name", lambda r: r.name, sort_key=_sort(t, "name"), width=140),
+            Column("name", "Name", lambda r: r.name, sort_key=_sort(t, "name"), width=120),
             Column("displayName", "Display Name", lambda r: r.display_name,
                    sort_key=_sort(t, "displayName"), width=180),
-            Column("workDate", "Work Date", lambda r: r.work_date, kind="date", width=90),
+            Column("workDate", "Work Date", lambda r: r.work_date, kind="date", width=80),
         ], browse.count_companies, browse.page_companies, parent)
 
 
@@ -112,27 +112,27 @@ def _received(row: PaymentRow) -> Decimal | None:
 
 PAYMENT_COLUMNS: list[Column[PaymentRow]] = [
     Column("lineNumber", "Line No.", lambda r: r.line_number, kind="int",
-           sort_key=_sort("payments", "lineNumber"), width=70),
+           sort_key=_sort("payments", "lineNumber"), width=82),
     Column("postingDate", "Posting Date", lambda r: r.posting_date, kind="date",
-           sort_key=_sort("payments", "postingDate"), editable=True, width=95),
+           sort_key=_sort("payments", "postingDate"), editable=True, width=88),
     Column("documentNumber", "Document No.", lambda r: r.document_number,
-           sort_key=_sort("payments", "documentNumber"), editable=True, width=95,
+           sort_key=_sort("payments", "documentNumber"), editable=True, width=92,
            max_length=20, upper=True),
-    Column("externalDocumentNumber", "External Document No.",
-           lambda r: r.external_document_number, editable=True, width=120, max_length=35,
+    Column("externalDocumentNumber", "Ext. Document No.",
+           lambda r: r.external_document_number, editable=True, width=125, max_length=35,
            upper=True),
     Column("customerNumber", "Customer No.", lambda r: r.customer_number,
-           sort_key=_sort("payments", "customerNumber"), editable=True, width=90,
+           sort_key=_sort("payments", "customerNumber"), editable=True, width=92,
            max_length=20, upper=True),
-    Column("customerName", "Customer Name", lambda r: r.customer_name, width=170),
-    Column("description", "Description", lambda r: r.description, editable=True, width=180,
+    Column("customerName", "Customer Name", lambda r: r.customer_name, width=150),
+    Column("description", "Description", lambda r: r.description, editable=True, width=150,
            max_length=100),
     Column("amount", "Amount", lambda r: r.amount, kind="amount",
-           sort_key=_sort("payments", "amount"), editable=True, width=100),
+           sort_key=_sort("payments", "amount"), editable=True, width=95),
     Column("amountReceived", "Amount Received", _received, kind="amount",
            sort_key=_sort("payments", "amount"), invert_sort=True, editable=True, width=110),
-    Column("appliesToInvoiceNumber", "Applies-to Invoice No.",
-           lambda r: r.applies_to_invoice_number, editable=True, width=120, max_length=20,
+    Column("appliesToInvoiceNumber", "Applies-to Inv. No.",
+           lambda r: r.applies_to_invoice_number, editable=True, width=110, max_length=20,
            upper=True),
     Column("comment", "Comment", lambda r: r.comment, editable=True, width=160,
            max_length=250),
