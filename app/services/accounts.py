@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import Account, Customer, Journal
@@ -16,6 +18,7 @@ from app.services.common import (
     flush,
     get_company,
     get_owned,
+    insert_exact,
     touch,
 )
 
@@ -37,11 +40,16 @@ def _duplicate(number: str) -> str:
 
 def create(db: Database, company_id: uuid.UUID, data: AccountCreate) -> AccountRead:
     with db.transaction() as session:
-        get_company(session, company_id)
-        account = Account(company_id=company_id, **data.model_dump(by_alias=False))
-        session.add(account)
-        flush(session, _duplicate(data.number), field="number")
-        return to_read(account)
+        return to_read(create_in(session, company_id, data))
+
+
+def create_in(session: Session, company_id: uuid.UUID, data: AccountCreate) -> Account:
+    """Create inside the caller's transaction (an import runs many creates in one)."""
+    get_company(session, company_id)
+    account = Account(company_id=company_id, **data.model_dump(by_alias=False))
+    session.add(account)
+    flush(session, _duplicate(data.number), field="number")
+    return account
 
 
 def get(db: Database, company_id: uuid.UUID, account_id: uuid.UUID) -> AccountRead:
@@ -86,3 +94,22 @@ def delete(db: Database, company_id: uuid.UUID, account_id: uuid.UUID, *,
                            "post their receivables to it.", field="number")
         session.delete(account)
         flush(session)
+
+
+def row_of(company_id: uuid.UUID, account: AccountRead) -> dict[str, Any]:
+    """The table row a read model came from (for restoring it exactly)."""
+    return dict(id=account.id, version=account.version,
+                last_modified=account.last_modified_date_time, company_id=company_id,
+                number=account.number, display_name=account.display_name,
+                category=account.category, sub_category=account.sub_category,
+                account_type=account.account_type, direct_posting=account.direct_posting,
+                blocked=account.blocked)
+
+
+def restore(db: Database, company_id: uuid.UUID, snapshot: AccountRead) -> AccountRead:
+    """Put a deleted account back with its id and version (undo of a delete)."""
+    with db.transaction() as session:
+        get_company(session, company_id)
+        insert_exact(session, Account, [row_of(company_id, snapshot)],
+                     _duplicate(snapshot.number), field="number")
+        return to_read(get_owned(session, Account, company_id, snapshot.id, LABEL))

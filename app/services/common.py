@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -71,10 +72,12 @@ def resolve_by_id_or_number(
     number_field: str,
     label: str,
     number_column: str = "number",
+    find_number: Callable[[str], R | None] | None = None,
 ) -> R | None:
     """Find a referenced record given by id, by number or both (which must then agree).
 
-    Returns None when neither is given (or the number is blank).
+    Returns None when neither is given (or the number is blank). ``find_number`` replaces the
+    query by number (an import answers it from what it has already read).
     """
     found: R | None = None
     if record_id is not None:
@@ -82,7 +85,7 @@ def resolve_by_id_or_number(
         if found is None or getattr(found, "company_id", None) != company_id:
             raise NotFound(f'The "{id_field}" does not match to a {label}.', field=id_field)
     if number:
-        by_number = session.scalars(
+        by_number = find_number(number) if find_number is not None else session.scalars(
             select(model).where(cast(Any, model).company_id == company_id,
                                 getattr(model, number_column) == number)
         ).first()
@@ -118,3 +121,28 @@ def check_customer_not_blocked(customer: Customer, field: str) -> None:
             f"You cannot enter a payment for customer {customer.number} "
             f"({customer.display_name}) because the customer is blocked for All transactions.",
             field=field)
+
+
+def insert_exact(session: Session, model: type[Record], rows: list[dict[str, Any]],
+                 duplicate_message: str = "", field: str | None = None) -> None:
+    """Put records back exactly as they were (undo of a delete): same ids, versions and
+    modification times. A Core insert, because the ORM would start the version at 1."""
+    if not rows:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
+    except IntegrityError as exc:
+        if "UNIQUE" in str(exc.orig).upper():
+            raise Conflict(duplicate_message or "The record already exists again.",
+                           field=field) from None
+        raise Conflict("The record cannot be restored: a record it refers to no longer "
+                       "exists.", field=field) from None
+
+
+def missing_ids(session: Session, model: type[Record], ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of ``ids`` no longer exist."""
+    if not ids:
+        return set()
+    found = set(session.scalars(select(model.id).where(model.id.in_(ids))))
+    return ids - found
