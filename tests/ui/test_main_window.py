@@ -173,7 +173,7 @@ def _edit_cell(qtbot: QtBot, window: MainWindow, row: int, key: str, text: str) 
 
 
 @pytest.mark.parametrize(("key", "text", "message"), [
-    ("amount", "12x", "'12x' is not an amount"),
+    ("amount", "12x", "The amount must be a number like -1,234.56, not '12x'."),
     ("amountReceived", "1.234", "has more than 2 decimals"),
     ("customerNumber", "NOPE1", "Customer NOPE1 does not exist."),
     ("appliesToInvoiceNumber", "999999", "Sales Invoice 999999 does not exist."),
