@@ -102,10 +102,19 @@ def test_choosing_a_journal_row_shows_its_lines(qtbot: QtBot, window: MainWindow
     assert window.payments_model().rowCount() == 7
 
 
+@pytest.mark.parametrize("undoable", [False, True])
 def test_keyboard_only_entry_of_three_lines(qtbot: QtBot, window: MainWindow, db: Database,
-                                            demo: CompanyRead) -> None:
+                                            demo: CompanyRead, undoable: bool) -> None:
+    from app.ui.grid_edits import UndoableGridEdits
+    from app.ui.operations import Operations
+
     cash = journals.find_by_code(db, demo.id, "CASH")
     window.select_journal(cash.id)
+    ops = Operations(db)
+    if undoable:  # the same keys through the undo stack's seam
+        model = window.payments_model()
+        model.edits = UndoableGridEdits(ops, db, demo.id, cash.id)
+        ops.changed.connect(lambda kind: model.refresh() if kind == "payment" else None)
     _show(qtbot, window)
     window.journalsView.setFocus()
     _key(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # New Line
@@ -159,6 +168,14 @@ def test_keyboard_only_entry_of_three_lines(qtbot: QtBot, window: MainWindow, db
     assert window.payments_model().rowCount() == 3
     qtbot.waitUntil(lambda: window.lineCountLabel.text() == "Lines: 3")
     assert window.totalAmountLabel.text() == "Total Amount: -1,585.06"
+    if undoable:
+        # lines 1 and 3: new, customer, amount; line 2: new, ext. doc., customer, amount, comment
+        assert ops.stack.count() == 3 + 5 + 3
+        assert ops.stack.undoText() == "Edit Payment Line 30000"
+        while ops.stack.canUndo():
+            assert ops.undo()
+        assert payments.list_all(db, demo.id, cash.id) == []
+        ops.stack.clear()
 
 
 def _edit_cell(qtbot: QtBot, window: MainWindow, row: int, key: str, text: str) -> QWidget:
@@ -277,3 +294,24 @@ def test_recent_files_are_remembered(settings_path: Path) -> None:
     assert Settings(settings_path).geometry() is None
     settings.set_geometry(QByteArray(b"xyz"))
     assert Settings(settings_path).geometry() == QByteArray(b"xyz")
+
+
+def test_grid_writes_become_undo_steps_through_operations(
+        qtbot: QtBot, window: MainWindow, db: Database, demo: CompanyRead) -> None:
+    from app.ui.grid_edits import UndoableGridEdits
+    from app.ui.operations import Operations
+
+    ops = Operations(db)
+    bank = journals.find_by_code(db, demo.id, "BANK")
+    model = window.payments_model()
+    model.edits = UndoableGridEdits(ops, db, demo.id, bank.id)
+    ops.changed.connect(lambda kind: model.refresh() if kind == "payment" else None)
+    before = payments.list_all(db, demo.id, bank.id)
+    _edit_cell(qtbot, window, 0, "amountReceived", "5")
+    assert payments.list_all(db, demo.id, bank.id)[0].amount == Decimal("-5.00")
+    assert ops.stack.undoText() == "Edit Payment Line 10000"
+    assert ops.undo()
+    assert [(p.id, p.amount) for p in payments.list_all(db, demo.id, bank.id)] == [
+        (p.id, p.amount) for p in before]
+    assert model.data(model.index(0, model.column_of("amount"))) == "-913.90"
+    ops.stack.clear()

@@ -4,6 +4,8 @@ editable payment lines model whose writes all go through ``app.ui.grid_edits``."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -155,6 +157,22 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
         self.edits: PaymentGridEdits | None = None
         self._refusals: dict[tuple[uuid.UUID, int], str] = {}
         self.last_refusal: str | None = None
+        self._writing = False
+
+    def refresh(self) -> None:
+        """As LazyTableModel.refresh, except while this model itself writes: a "payments
+        changed" notice caused by its own write (Operations.changed) must not reset the
+        grid under the open editor; the write updates the rows itself."""
+        if not self._writing:
+            super().refresh()
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = False
 
     def set_journal(self, db: Database | None, company_id: uuid.UUID | None,
                     journal_id: uuid.UUID | None) -> None:
@@ -210,7 +228,8 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             if parsed == _current(row, field):
                 self._refusals.pop((row.id, index.column()), None)
                 return True  # unchanged: nothing to write
-            self.edits.update_cell(row, field, parsed)
+            with self._write():
+                self.edits.update_cell(row, field, parsed)
         except (ValueError, DomainError) as exc:
             message = exc.message if isinstance(exc, DomainError) else str(exc)
             self.last_refusal = message
@@ -229,7 +248,8 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
     def create_line(self) -> int:
         """Start a new line (service defaults) and return its row in this view."""
         assert self.edits is not None and self.query is not None
-        created = self.edits.create_line()
+        with self._write():
+            created = self.edits.create_line()
         self.linesChanged.emit()
         return self.show_created(created)
 
@@ -260,7 +280,8 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
                  if line is not None]
         if not lines:
             return 0
-        deleted = self.edits.delete_lines(lines)
+        with self._write():
+            deleted = self.edits.delete_lines(lines)
         self.refresh()
         self.linesChanged.emit()
         return len(deleted)
