@@ -523,6 +523,10 @@ class MainWindow(QMainWindow):
         model = self.payments_model() if self._models else None
         if model is None or model.edits is None:
             return
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QTableView) and focus is not self.paymentsView:
+            self.show_message("Delete removes journal lines: select them in the journal.")
+            return
         rows = self.paymentsView.selected_rows()
         if not rows:
             self.show_message("Select the lines to delete first.")

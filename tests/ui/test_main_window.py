@@ -315,3 +315,11 @@ def test_grid_writes_become_undo_steps_through_operations(
         (p.id, p.amount) for p in before]
     assert model.data(model.index(0, model.column_of("amount"))) == "-913.90"
     ops.stack.clear()
+
+
+def test_print_layout_of_the_journal(window: MainWindow) -> None:
+    html = window.journal_html(3)
+    assert "BANK Receipts to the checking account" in html
+    assert html.count("<tr>") == 4  # the header and three lines
+    assert "First 3 of 7 lines." in html
+    assert "-913.90" in html and "Lines: 7" in html
