@@ -323,3 +323,95 @@ def test_print_layout_of_the_journal(window: MainWindow) -> None:
     assert html.count("<tr>") == 4  # the header and three lines
     assert "First 3 of 7 lines." in html
     assert "-913.90" in html and "Lines: 7" in html
+
+
+def _open_editor(qtbot: QtBot, window: MainWindow, row: int, key: str) -> QLineEdit:
+    model = window.payments_model()
+    _show(qtbot, window)
+    window.paymentsView.setFocus()
+    window.paymentsView.setCurrentIndex(model.index(row, model.column_of(key)))
+    _key(qtbot, Qt.Key.Key_F2)
+    editor = _focus()
+    assert isinstance(editor, QLineEdit)
+    return editor
+
+
+def test_customer_completion_shows_number_and_name(qtbot: QtBot, window: MainWindow) -> None:
+    editor = _open_editor(qtbot, window, 0, "customerNumber")
+    completer = editor.completer()
+    assert completer is not None
+    model = completer.model()
+    assert model.rowCount() == 20
+    first = model.index(0, 0)
+    assert model.data(first, Qt.ItemDataRole.EditRole) == "C10000"
+    assert model.data(first, Qt.ItemDataRole.DisplayRole).split() == [
+        "C10000", "Adatum", "Corporation"]
+    _key(qtbot, Qt.Key.Key_Escape)
+
+
+def test_invoice_completion_offers_the_lines_customers_open_invoices(
+        qtbot: QtBot, window: MainWindow, db: Database, demo: CompanyRead) -> None:
+    from app.services import invoices
+
+    editor = _open_editor(qtbot, window, 0, "appliesToInvoiceNumber")  # customer C10000
+    completer = editor.completer()
+    assert completer is not None
+    offered = {completer.model().data(completer.model().index(r, 0), Qt.ItemDataRole.EditRole)
+               for r in range(completer.model().rowCount())}
+    customer = [c for c in invoices.list_all(db, demo.id, open_only=True)
+                if c.customer_number == "C10000"]
+    assert offered == {i.number for i in customer} and offered
+    _key(qtbot, Qt.Key.Key_Escape)
+
+
+def test_a_line_changed_elsewhere_is_not_overwritten(qtbot: QtBot, window: MainWindow,
+                                                     db: Database, demo: CompanyRead) -> None:
+    from app.domain.schemas import PaymentUpdate
+
+    bank = journals.find_by_code(db, demo.id, "BANK")
+    first = payments.list_all(db, demo.id, bank.id)[0]
+    window.payments_model().row_at(0)  # the grid has read the line
+    payments.update(db, demo.id, first.id, PaymentUpdate(comment="from elsewhere"),
+                    version=first.version)
+    editor = _edit_cell(qtbot, window, 0, "comment", "mine")
+    assert "changed" in window.statusBar().currentMessage().lower()
+    assert payments.get(db, demo.id, first.id).comment == "from elsewhere"
+    assert isinstance(editor, QLineEdit) and editor.text() == "mine"  # the input is kept
+    _key(qtbot, Qt.Key.Key_Escape)
+    model = window.payments_model()
+    assert model.data(model.index(0, model.column_of("comment"))) == "from elsewhere"
+
+
+def test_header_click_sorts_only_indexed_columns(qtbot: QtBot, window: MainWindow) -> None:
+    model = window.payments_model()
+    header = window.paymentsView.horizontalHeader()
+    header.setSortIndicator(model.column_of("amount"), Qt.SortOrder.AscendingOrder)
+    amounts = [model.row_at(r).amount for r in range(model.rowCount())]
+    assert amounts == sorted(amounts)
+    assert header.sortIndicatorSection() == model.column_of("amount")
+    header.setSortIndicator(model.column_of("comment"), Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == model.column_of("amount")  # put back
+    assert model.query is not None and model.query.sort == "amount"
+
+
+def test_an_empty_database_shows_no_company(qtbot: QtBot, tmp_path: Path,
+                                            settings_path: Path) -> None:
+    from app.db import open_database
+
+    empty = open_database(tmp_path / "empty.sqlite")
+    try:
+        main = MainWindow(Settings(settings_path))
+        qtbot.addWidget(main)
+        main.set_database(empty)
+        assert main.company_id is None and main.journal_id is None
+        for name in VIEWS:
+            assert main.model_of(name).rowCount() == 0, name
+        assert not main.actionNewLine.isEnabled()
+    finally:
+        empty.close()
+
+
+def test_recent_files_menu_lists_the_files(qtbot: QtBot, window: MainWindow) -> None:
+    window.settings.add_recent_file("/books/one.sqlite")
+    window.recentMenu.aboutToShow.emit()
+    assert [a.text() for a in window.recentMenu.actions()] == ["&1 /books/one.sqlite"]

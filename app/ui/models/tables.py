@@ -236,7 +236,7 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             self._refusals[(row.id, index.column())] = message
             self.editRefused.emit(self.index(index.row(), index.column()), message)
             if isinstance(exc, DomainError) and exc.field == "@odata.etag":
-                self.forget_rows()  # someone else changed it: show the current line
+                self._reread_around(index.row())  # changed elsewhere: show what is there now
             return False
         self._refusals.pop((row.id, index.column()), None)
         fresh = browse.payment_row(self.db, row.id)
@@ -244,6 +244,16 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             self.put_row(index.row(), fresh)
         self.linesChanged.emit()
         return True
+
+    def _reread_around(self, row: int) -> None:
+        """Drop the cache and repaint every row but ``row``, whose editor keeps the user's
+        text (a dataChanged over it would put the stored value back into the editor)."""
+        self._pages.clear()
+        last = len(self.columns) - 1
+        if row > 0:
+            self.dataChanged.emit(self.index(0, 0), self.index(row - 1, last))
+        if row + 1 < self._count:
+            self.dataChanged.emit(self.index(row + 1, 0), self.index(self._count - 1, last))
 
     def create_line(self) -> int:
         """Start a new line (service defaults) and return its row in this view."""
