@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox
-
-from app import APP_NAME, __version__, paths
+from app import APP_NAME, __version__
 
 
 def write_log(details: str) -> Path | None:
+    from app import paths
+
     try:
         folder = paths.log_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -33,6 +33,8 @@ def write_log(details: str) -> Path | None:
 
 def report(kind: type[BaseException], value: BaseException,
            tb: TracebackType | None) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
     details = "".join(traceback.format_exception(kind, value, tb))
     sys.stderr.write(details)
     log = write_log(details)

@@ -7,8 +7,8 @@ by passing its own path: ``Settings(tmp_path / "settings.ini")``.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,7 @@ class Settings:
     # --- last company and journal, per database --------------------------------------------
     @staticmethod
     def _db_key(database: str) -> str:
-        return hashlib.sha1(database.encode()).hexdigest()[:16]
+        return f"{zlib.crc32(database.encode()):08x}{len(database):04x}"
 
     def _uuid(self, key: str) -> uuid.UUID | None:
         value = self._q.value(key)
