@@ -294,10 +294,14 @@ class MainWindow(QMainWindow):
             if name == "companiesView":  # the dock is narrow: the name says enough
                 view.setColumnHidden(model.column_of("workDate"), True)
                 view.setColumnHidden(model.column_of("displayName"), True)
-            if (state := self.settings.header_state(name)) is not None:
-                header.restoreState(state)
+            state = self.settings.header_state(name)
+            restored = state is not None and header.restoreState(state)
             header.setSectionsClickable(True)
             header.setSortIndicatorShown(True)
+            if restored:  # the sort last used, taken by the model's first query
+                model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            else:
+                header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
             header.sortIndicatorChanged.connect(
                 lambda column, order, v=view, m=model: self._sort(v, m, column, order))
         self._models = made

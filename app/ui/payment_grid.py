@@ -353,8 +353,12 @@ class PaymentGridView(QTableView):
         return row.id if row is not None else None
 
     def selected_rows(self) -> list[int]:
-        rows = {index.row() for index in self.selectionModel().selectedIndexes()} \
-            if self.selectionModel() is not None else set()
+        rows: set[int] = set()
+        if self.selectionModel() is not None:  # by ranges: Ctrl+A must not list every cell
+            selection = self.selectionModel().selection()
+            for number in range(selection.count()):
+                selected = selection.at(number)
+                rows.update(range(selected.top(), selected.bottom() + 1))
         if not rows and self.currentIndex().isValid():
             rows = {self.currentIndex().row()}
         return sorted(rows)

@@ -269,6 +269,10 @@ def test_window_state_is_restored(qtbot: QtBot, db: Database, demo: CompanyRead,
     first.show()
     qtbot.waitExposed(first)
     first.paymentsView.setColumnWidth(6, 333)
+    first.select_journal(journals.find_by_code(db, demo.id, "BANK").id)
+    first.paymentsView.horizontalHeader().setSortIndicator(
+        first.payments_model().column_of("amount"), Qt.SortOrder.DescendingOrder)
+    first.select_journal(cash.id)
     first.docks["lookups"].hide()
     first.close()
     assert settings_path.exists()
@@ -283,6 +287,10 @@ def test_window_state_is_restored(qtbot: QtBot, db: Database, demo: CompanyRead,
     assert second.size().width() == 700 and second.size().height() == 500
     assert second.paymentsView.columnWidth(6) == 333
     assert not second.docks["lookups"].isVisible()
+    query = second.payments_model().query
+    assert query is not None and (query.sort, query.descending) == ("amount", True)
+    header = second.paymentsView.horizontalHeader()
+    assert header.sortIndicatorSection() == second.payments_model().column_of("amount")
     assert Settings(settings_path).recent_files() == []  # set_database is not a file open
 
 

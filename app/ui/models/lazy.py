@@ -82,11 +82,15 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._apply_pending_filter)
         self._pending_filter = ""
+        self._initial_sort: tuple[str, bool] | None = None  # sort() before any query
 
     # --- scope and refresh -----------------------------------------------------------------
     def set_query(self, db: Any, query: BrowseQuery | None) -> None:
         """Show another scope (a company, a journal); None shows nothing."""
         self.db = db
+        if query is not None and not query.sort and self._initial_sort is not None:
+            query = replace(query, sort=self._initial_sort[0],
+                            descending=self._initial_sort[1])
         self.query = query
         self.refresh()
 
@@ -210,12 +214,15 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
 
     # --- sort and filter -------------------------------------------------------------------
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if self.query is None or not 0 <= column < len(self.columns):
+        if not 0 <= column < len(self.columns):
             return
         spec = self.columns[column]
         if spec.sort_key is None:
             return
         descending = (order == Qt.SortOrder.DescendingOrder) != spec.invert_sort
+        if self.query is None:  # a restored header: used by the first query
+            self._initial_sort = (spec.sort_key, descending)
+            return
         if (self.query.sort, self.query.descending) == (spec.sort_key, descending):
             return
         self.query = replace(self.query, sort=spec.sort_key, descending=descending)
