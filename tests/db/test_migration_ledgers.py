@@ -1,4 +1,4 @@
-"""0002_ledgers: existing invoices become customer ledger entries, amounts unchanged."""
+"""0003_ledgers: existing invoices become customer ledger entries, amounts unchanged."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from app.services import invoices, ledgers
 
 
 def _old_file(path: Path) -> dict[str, uuid.UUID]:
-    """A file at schema 0001 holding two companies' invoices, one of them partly paid."""
+    """A file at schema 0001 (before the ledgers) holding two companies' invoices, one of
+    them partly paid."""
     engine = create_engine(f"sqlite:///{path}")
     migrations.upgrade(engine, "0001_initial")
     engine.dispose()

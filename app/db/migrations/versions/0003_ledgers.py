@@ -6,8 +6,8 @@ Application detailed entry for the part already paid, so its remaining amount is
 a customer's balance is the sum of its entries. Entry numbers are given per company in
 posting-date, then invoice-number order.
 
-Revision ID: 0002_ledgers
-Revises: 0001_initial
+Revision ID: 0003_ledgers
+Revises: 0002_browse_indexes
 Create Date: 2026-11-21 20:36:35.475040
 """
 from alembic import op
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 
-revision = '0002_ledgers'
-down_revision = '0001_initial'
+revision = '0003_ledgers'
+down_revision = '0002_browse_indexes'
 branch_labels = None
 depends_on = None
 
