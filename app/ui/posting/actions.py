@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
@@ -31,11 +32,16 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.domain.errors import DomainError
 from app.domain.ledger_schemas import RegisterRead, ReversalRead
-from app.services import ledgers, posting
-from app.services.ledgers import LedgerQuery, Source
+from app.services import posting
+from app.services.ledgers import LedgerQuery
 from app.ui.posting.apply_dialog import ApplyEntriesDialog
 from app.ui.posting.dialogs import PreviewPostingDialog, TestReportDialog
-from app.ui.posting.models import LedgerModel
+from app.ui.posting.models import (
+    CustomerBalancesModel,
+    CustomerLedgerModel,
+    GLEntriesModel,
+    LedgerModel,
+)
 
 POST_QUESTION = "Do you want to post the journal lines?"
 POSTED_MESSAGE = "The journal lines were successfully posted."
@@ -114,16 +120,17 @@ def reverse_register(parent: QWidget | None, db: Database, company_id: uuid.UUID
 class LedgerWidget(QWidget):
     """A filter box over a lazy ledger view, sortable by clicking a header."""
 
-    def __init__(self, source: Source[object], view_name: str, db: Database | None = None,
+    def __init__(self, model: LedgerModel[Any], view_name: str, db: Database | None = None,
                  query: LedgerQuery | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model: LedgerModel[object] = LedgerModel(source, self)
+        self.model = model
+        model.setParent(self)
         self.filter = QLineEdit(self)
         self.filter.setObjectName(f"{view_name}Filter")
         self.filter.setPlaceholderText("Filter: document no., account or customer no., "
                                        "description")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.model.set_filter)
+        self.filter.textChanged.connect(self.model.filter_later)
         self.view = QTableView(self)
         self.view.setObjectName(view_name)
         self.view.setModel(self.model)
@@ -131,6 +138,8 @@ class LedgerWidget(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
+        for number, column in enumerate(self.model.columns):
+            self.view.setColumnWidth(number, column.width)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
@@ -139,7 +148,10 @@ class LedgerWidget(QWidget):
             self.set_query(db, query)
 
     def set_query(self, db: Database, query: LedgerQuery) -> None:
-        self.model.set_query(db, query)
+        self.model.set_ledger_query(db, query)
+        shown = self.model.sort_column()  # the header shows the order the rows are in
+        if shown is not None:
+            self.view.horizontalHeader().setSortIndicator(*shown)
 
     def refresh(self) -> None:
         self.model.refresh()
@@ -148,19 +160,16 @@ class LedgerWidget(QWidget):
 def gl_entries_widget(db: Database | None = None, company_id: uuid.UUID | None = None,
                       parent: QWidget | None = None) -> LedgerWidget:
     query = LedgerQuery(company_id) if company_id else None
-    return LedgerWidget(ledgers.GL_ENTRIES, "glEntriesView", db, query,  # type: ignore[arg-type]
-                        parent)
+    return LedgerWidget(GLEntriesModel(), "glEntriesView", db, query, parent)
 
 
 def customer_ledger_widget(db: Database | None = None, company_id: uuid.UUID | None = None,
                            parent: QWidget | None = None) -> LedgerWidget:
     query = LedgerQuery(company_id) if company_id else None
-    return LedgerWidget(ledgers.CUSTOMER_ENTRIES, "customerLedgerView",  # type: ignore[arg-type]
-                        db, query, parent)
+    return LedgerWidget(CustomerLedgerModel(), "customerLedgerView", db, query, parent)
 
 
 def customer_balances_widget(db: Database | None = None, company_id: uuid.UUID | None = None,
                              parent: QWidget | None = None) -> LedgerWidget:
     query = LedgerQuery(company_id, sort="customerNumber") if company_id else None
-    return LedgerWidget(ledgers.CUSTOMER_BALANCES, "customerBalancesView",  # type: ignore[arg-type]
-                        db, query, parent)
+    return LedgerWidget(CustomerBalancesModel(), "customerBalancesView", db, query, parent)

@@ -1,25 +1,28 @@
 """Table models of the posting screens.
 
-``LedgerModel`` shows one of the ledgers' sources (app/services/ledgers.py: a count and pages
-of read models, sorted and filtered by the database) and keeps only a few pages in memory, so
-it scales to millions of entries. ``RowsModel`` shows a short list already in memory (the
-entries a preview plans, the problems of a test report).
+``GLEntriesModel``, ``CustomerLedgerModel`` and ``CustomerBalancesModel`` show the ledgers'
+sources (app/services/ledgers.py: a count and pages of read models, sorted and filtered by the
+database) through the shared lazy model, so they scale to millions of entries. ``RowsModel``
+shows a short list already in memory (the entries a preview plans, a test report's problems).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.db import Database
+from app.domain.ledger_schemas import CustLedgerEntryRead, CustomerBalanceRead, GLEntryRead
+from app.services import ledgers
 from app.services.ledgers import LedgerQuery, Source
+from app.ui.models.lazy import Column as LazyColumn
+from app.ui.models.lazy import LazyTableModel
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -102,61 +105,75 @@ class _TableBase(QAbstractTableModel, Generic[R]):
         return None
 
 
-class LedgerModel(_TableBase[R]):
-    """A ledger of millions of rows: a count, and pages fetched when a view paints them."""
+def _paged(page: Callable[[Database, LedgerQuery, int, int], list[R]]) -> Any:
+    """A ledger page function in the shape the lazy model calls (it also passes the total)."""
+    def fetch(db: Database, query: LedgerQuery, offset: int, limit: int,
+              total: int = 0) -> list[R]:
+        return page(db, query, offset, limit)
+    return fetch
 
-    PAGE_SIZE = 200
-    MAX_PAGES = 10
 
-    def __init__(self, source: Source[R], parent: QObject | None = None) -> None:
-        super().__init__([Field(c.key, c.title, c.numeric) for c in source.columns], parent)
+class LedgerModel(LazyTableModel[R]):
+    """A posted ledger over the shared lazy model (app/ui/models/lazy.py): a count, and the
+    pages a view paints; the database sorts and filters (app/services/ledgers.py)."""
+
+    def __init__(self, source: Source[R], columns: Sequence[LazyColumn[R]],
+                 parent: QObject | None = None) -> None:
+        super().__init__(columns, cast(Any, source.count), _paged(source.page), parent)
         self.source = source
-        self.db: Database | None = None
-        self.query: LedgerQuery | None = None
-        self._count = 0
-        self._pages: OrderedDict[int, list[R]] = OrderedDict()
 
-    def set_query(self, db: Database | None, query: LedgerQuery | None) -> None:
-        self.db, self.query = db, query
-        self.refresh()
+    def set_ledger_query(self, db: Database | None, query: LedgerQuery | None) -> None:
+        self.set_query(db, cast(Any, query))
 
-    def set_filter(self, text: str) -> None:
-        if self.query is not None and self.query.filter_text != text:
-            self.query = replace(self.query, filter_text=text)
-            self.refresh()
 
-    def refresh(self) -> None:
-        """The data changed (a posting, a reversal): count again, forget cached pages."""
-        self.beginResetModel()
-        self._pages.clear()
-        self._count = (self.source.count(self.db, self.query)
-                       if self.db is not None and self.query is not None else 0)
-        self.endResetModel()
+def _col(key: str, header: str, attribute: str, kind: str = "text", *, sort: bool = True,
+         width: int = 100) -> LazyColumn[Any]:
+    return LazyColumn(key, header, lambda row: getattr(row, attribute), kind=kind,
+                      sort_key=key if sort else None, width=width)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else self._count
 
-    def row_at(self, row: int) -> R | None:
-        if self.db is None or self.query is None or not 0 <= row < self._count:
-            return None
-        number, within = divmod(row, self.PAGE_SIZE)
-        rows = self._pages.get(number)
-        if rows is None:
-            rows = self.source.page(self.db, self.query, number * self.PAGE_SIZE,
-                                    self.PAGE_SIZE)
-            self._pages[number] = rows
-            while len(self._pages) > self.MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        return rows[within] if within < len(rows) else None
+class GLEntriesModel(LedgerModel[GLEntryRead]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(ledgers.GL_ENTRIES, [
+            _col("postingDate", "Posting Date", "posting_date", "date", width=90),
+            _col("documentType", "Document Type", "document_type", sort=False, width=105),
+            _col("documentNumber", "Document No.", "document_number", width=100),
+            _col("accountNumber", "G/L Account No.", "account_number", width=90),
+            _col("accountName", "G/L Account Name", "account_name", sort=False, width=170),
+            _col("description", "Description", "description", width=200),
+            _col("amount", "Amount", "amount", "amount", width=110),
+            _col("sourceNumber", "Source No.", "source_number", width=80),
+            _col("entryNumber", "Entry No.", "entry_number", "int", width=70),
+            _col("reversed", "Reversed", "reversed", "bool", sort=False, width=60),
+        ], parent)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if self.query is None or not 0 <= column < len(self.fields):
-            return
-        self.query = replace(self.query, sort=self.fields[column].key,
-                             descending=order == Qt.SortOrder.DescendingOrder)
-        self.refresh()
+
+class CustomerLedgerModel(LedgerModel[CustLedgerEntryRead]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(ledgers.CUSTOMER_ENTRIES, [
+            _col("postingDate", "Posting Date", "posting_date", "date", width=90),
+            _col("documentType", "Document Type", "document_type", width=105),
+            _col("documentNumber", "Document No.", "document_number", width=100),
+            _col("customerNumber", "Customer No.", "customer_number", width=90),
+            _col("customerName", "Customer Name", "customer_name", sort=False, width=170),
+            _col("description", "Description", "description", width=170),
+            _col("dueDate", "Due Date", "due_date", "date", width=90),
+            _col("amount", "Amount", "amount", "amount", width=110),
+            _col("remainingAmount", "Remaining Amount", "remaining_amount", "amount",
+                 width=125),
+            _col("open", "Open", "open", "bool", width=50),
+            _col("entryNumber", "Entry No.", "entry_number", "int", width=70),
+        ], parent)
+
+
+class CustomerBalancesModel(LedgerModel[CustomerBalanceRead]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(ledgers.CUSTOMER_BALANCES, [
+            _col("customerNumber", "No.", "customer_number", width=90),
+            _col("customerName", "Name", "customer_name", width=220),
+            _col("balance", "Balance (LCY)", "balance", "amount", width=120),
+            _col("openEntries", "Open Entries", "open_entries", "int", width=90),
+        ], parent)
 
 
 class RowsModel(_TableBase[Any]):
