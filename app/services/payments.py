@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Table, func, insert, select, type_coerce
+from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from app.db.models import (
 )
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.ids import new_id
-from app.domain.money import from_cents
+from app.domain.money import from_cents, to_cents
 from app.domain.numbering import increment_number, next_line_number
 from app.domain.schemas import PaymentCreate, PaymentRead, PaymentUpdate
 from app.services import number_series
@@ -46,6 +46,7 @@ from app.services.common import (
     resolve_by_id_or_number,
     touch,
 )
+from app.services.ledger_common import BulkTable
 
 LABEL = "customer payment"
 
@@ -285,18 +286,39 @@ class BatchLines:
         return line
 
     def write(self) -> int:
-        """Insert the lines added so far, in one bulk insert; returns how many."""
+        """Insert the lines added so far, in one bulk insert; returns how many.
+
+        The rows go as plain tuples already in database form (``BulkTable``: UUIDs, dates and
+        the time converted by the dialect's own bind processors, the amount as exact integer
+        cents by ``to_cents``), through one compiled INSERT and the driver's ``executemany``:
+        the same rows the ORM would write, without SQLAlchemy's per-row parameter handling."""
         if not self._pending:
             return 0
-        now = utc_now()
-        rows = [{"id": new_id(), "version": 1, "last_modified": now, **line.values}
-                for line in self._pending]
-        for start in range(0, len(rows), 10_000):
-            self.session.execute(insert(cast(Table, Payment.__table__)),
-                                 rows[start:start + 10_000])
+        self.session.flush()  # the journal (and anything else pending) before its lines
+        bulk = BulkTable(self.session, Payment.__table__, _LINE_COLUMNS)
+        key, day = bulk.converter("id"), bulk.converter("posting_date")
+        now = bulk.converter("last_modified")(utc_now())
+        journal = key(self.journal.id)
+        rows = []
+        append = rows.append
+        for line in self._pending:
+            v = line.values
+            append((key(new_id()), 1, now, journal, v["line_number"], key(v["customer_id"]),
+                    v["customer_number"], v["contact_id"], day(v["posting_date"]),
+                    v["document_number"], v["external_document_number"], to_cents(v["amount"]),
+                    key(v["applies_to_invoice_id"]), v["applies_to_invoice_number"],
+                    v["description"], v["comment"]))
+        bulk.insert_converted(rows)
         count = len(self._pending)
         self._pending.clear()
         return count
+
+
+# The columns BatchLines.write gives, in its rows' order (every column of the table).
+_LINE_COLUMNS = ("id", "version", "last_modified", "journal_id", "line_number", "customer_id",
+                 "customer_number", "contact_id", "posting_date", "document_number",
+                 "external_document_number", "amount", "applies_to_invoice_id",
+                 "applies_to_invoice_number", "description", "comment")
 
 
 def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> list[PaymentRead]:

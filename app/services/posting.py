@@ -12,12 +12,10 @@ interrupted transaction back when the file is next opened.
 
 from __future__ import annotations
 
-import gc
 import getpass
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -66,7 +64,7 @@ from app.domain.ledger_schemas import (
     ReversalRead,
 )
 from app.domain.money import from_cents, to_cents
-from app.services.common import get_company, resolve_by_id_or_number, touch
+from app.services.common import get_company, paused_gc, resolve_by_id_or_number, touch
 from app.services.ledger_common import (
     BulkTable,
     CompiledMany,
@@ -85,22 +83,6 @@ Progress = Callable[[str], None]
 
 def _no_progress(_stage: str) -> None:
     return None
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a journal is planned and written.
-
-    Posting 100,000 lines makes over a million small tuples; each few hundred allocations
-    would trigger a collection that walks all of them again (about half of the planning
-    time). The tuples hold no cycles, so reference counting frees them all the same."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --- loading a journal for the rules ---------------------------------------------------------
