@@ -98,3 +98,71 @@ def test_batch_lines_continue_a_journal_that_has_lines(db: Database, books: Book
         assert lines.write() == 2
     docs = [p.document_number for p in payments.list_all(db, books.cid, books.gen_journal.id)]
     assert docs == ["R0001", "R0001", "R0002"]
+
+
+def _raw_rows(db: Database, journal_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The journal's rows exactly as the database holds them: each value with its SQL type,
+    the generated id and time by their shape (they differ between two writes)."""
+    with db.reading() as session:
+        conn = session.connection()
+        names = [c.name for c in payments.Payment.__table__.c]
+        select_list = ", ".join(f"{n}, typeof({n})" for n in names)
+        rows = conn.exec_driver_sql(
+            f"SELECT {select_list} FROM payment WHERE journal_id = ? ORDER BY line_number",
+            (journal_id.hex,)).all()
+    dumped = []
+    for row in rows:
+        values = dict(zip(names, row[0::2], strict=True))
+        types = dict(zip(names, row[1::2], strict=True))
+        values["id"] = (len(values["id"]), values["id"].isalnum())
+        values["last_modified"] = (len(values["last_modified"]), values["last_modified"][10])
+        values.pop("journal_id")
+        dumped.append({"values": values, "types": types})
+    return dumped
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(line_specs, max_size=8), balancing=st.booleans())
+def test_bulk_write_stores_the_rows_the_orm_stores(db: Database, books: Books,
+                                                   specs: list[dict[str, Any]],
+                                                   balancing: bool) -> None:
+    """BatchLines.write sends database-form tuples past SQLAlchemy's type handling: the
+    table must hold byte for byte what an ORM insert (payments.create) stores."""
+    data = [PaymentCreate(**spec) for spec in specs]
+    (one_by_one, _), (batched, _) = (_journal(db, books, balancing),
+                                     _journal(db, books, balancing))
+    for item in data:
+        try:
+            payments.create(db, books.cid, one_by_one, item)
+        except DomainError:
+            pass
+    with db.transaction() as session:
+        lines = payments.BatchLines(session, books.cid, batched)
+        lines.prefetch(data)
+        for item in data:
+            try:
+                lines.add(item)
+            except DomainError:
+                pass
+        lines.write()
+    assert _raw_rows(db, batched) == _raw_rows(db, one_by_one)
+    for row in _raw_rows(db, batched):
+        assert row["values"]["id"] == (32, True)
+        assert row["types"]["amount"] == "integer"
+
+
+def test_bulk_write_reads_back_through_the_orm(db: Database, books: Books) -> None:
+    """Ids, versions, times and amounts of bulk-written lines read back as the ORM's."""
+    with db.transaction() as session:
+        lines = payments.BatchLines(session, books.cid, books.gen_journal.id)
+        lines.add(PaymentCreate(customer_number="C1", amount=Decimal("-1234.56"),
+                                posting_date=date(2026, 4, 30), document_number="B1"))
+        assert lines.write() == 1
+    (line,) = payments.list_all(db, books.cid, books.gen_journal.id)
+    assert (line.amount, line.posting_date, line.version) == (Decimal("-1234.56"),
+                                                              date(2026, 4, 30), 1)
+    assert line.last_modified_date_time.tzinfo is not None
+    assert payments.get(db, books.cid, line.id).id == line.id
+    payments.delete(db, books.cid, line.id, version=1)
+    assert payments.list_all(db, books.cid, books.gen_journal.id) == []
