@@ -398,6 +398,9 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
                         .execution_options(synchronize_session=False))
         report("lines deleted")
         result = register_read(session, register)
+        # Free the journal and the plan (millions of objects) while the collector is still
+        # paused: alive when it resumes, they cost a full collection (0.2-0.3 s) for nothing.
+        del loaded, plan
     report("committed")
     return result
 
