@@ -1,6 +1,6 @@
 """Posting and ledger benchmarks (DESIGN.md section 7). Prints a table; run from the repo root:
 
-    python benchmarks/bench_posting.py [--lines 100000] [--entries 1000000]
+    python benchmarks/bench_posting.py [--lines 100000] [--entries 1000000] [--floor]
 
 Budgets: post a journal of 100,000 lines under 3 s; customer balances over 1,000,000 ledger
 entries under 0.5 s. The machine's load average and a raw SQLite insert rate are printed too,
@@ -51,18 +51,73 @@ def _raw_sqlite_rate(folder: Path) -> float:
     return len(rows) / seconds
 
 
-def bench_post(folder: Path, lines: int, *, apply: bool) -> tuple[float, float, Any]:
-    """Post a journal of ``lines`` lines; returns (post seconds, test report seconds, reg)."""
+def bench_post(folder: Path, lines: int, *, apply: bool,
+               floor: bool = False) -> tuple[float, float, Any, dict[str, float]]:
+    """Post a journal of ``lines`` lines; returns (post seconds, test report seconds, reg,
+    the engine floor's stages when ``floor``)."""
     path = folder / f"post-{apply}.sqlite"
     db = open_database(path)
     books = make_books(db)
     bulk_journal(books, lines, apply=apply)
+    before = folder / f"before-{apply}.sqlite"
+    if floor:
+        with sqlite3.connect(path) as source, sqlite3.connect(before) as copy:
+            source.backup(copy)
     check_seconds, problems = _timed(
         lambda: posting.test_report(db, books.company_id, books.journal_id))
     assert problems == [], problems[:3]
     seconds, register = _timed(lambda: posting.post(db, books.company_id, books.journal_id))
     db.close()
-    return seconds, check_seconds, register
+    stages = engine_floor(before, path, books.journal_id) if floor else {}
+    return seconds, check_seconds, register, stages
+
+
+def engine_floor(before: Path, posted: Path, journal_id: Any) -> dict[str, float]:
+    """What SQLite alone needs to write the same posting: in a copy of the file as it was
+    before posting, the rows the posting wrote are copied over with plain SQL (INSERT ...
+    SELECT, UPDATE ... FROM, one DELETE), in one transaction with the posting's pragmas
+    (synchronous=FULL, 64 MB cache, foreign keys on), the same tables, indexes and
+    constraints. No Python, no checks, no planning: a lower bound for ``posting.post``."""
+    conn = sqlite3.connect(before, isolation_level=None)
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=FULL",
+                   "cache_size=-65536"):
+        conn.execute(f"PRAGMA {pragma}")
+    conn.execute("ATTACH DATABASE ? AS posted", (str(posted),))
+    register = "(SELECT max(id) FROM posted.gl_register)"
+    statements = {
+        "insert register and G/L entries": [
+            f"INSERT INTO gl_register SELECT * FROM posted.gl_register WHERE id = {register}",
+            f"INSERT INTO gl_entry SELECT * FROM posted.gl_entry WHERE register_id = {register}"],
+        "insert customer entries": [
+            "INSERT INTO cust_ledger_entry SELECT * FROM posted.cust_ledger_entry "
+            f"WHERE register_id = {register}"],
+        "insert detailed entries": [
+            "INSERT INTO detailed_cust_ledg_entry SELECT * FROM posted.detailed_cust_ledg_entry"
+            f" WHERE register_id = {register}"],
+        "update applied entries and invoices": [
+            "UPDATE cust_ledger_entry SET remaining_amount = p.remaining_amount, open = p.open, "
+            "remaining_pmt_disc_possible = p.remaining_pmt_disc_possible, "
+            "closed_by_entry_number = p.closed_by_entry_number, closed_at_date = "
+            "p.closed_at_date FROM posted.cust_ledger_entry AS p WHERE p.id = "
+            "cust_ledger_entry.id AND p.register_id IS NULL AND p.open <> cust_ledger_entry.open",
+            "UPDATE sales_invoice SET remaining_amount = p.remaining_amount, version = "
+            "sales_invoice.version + 1, last_modified = p.last_modified FROM "
+            "posted.sales_invoice AS p WHERE p.id = sales_invoice.id AND "
+            "p.version <> sales_invoice.version"],
+        "delete the journal's lines": ["DELETE FROM payment WHERE journal_id = ?"],
+    }
+    stages: dict[str, float] = {}
+    conn.execute("BEGIN IMMEDIATE")
+    for stage, sqls in statements.items():
+        start = time.perf_counter()
+        for sql in sqls:
+            conn.execute(sql, (journal_id.hex,) if "?" in sql else ())
+        stages[stage] = time.perf_counter() - start
+    start = time.perf_counter()
+    conn.execute("COMMIT")
+    stages["commit (synchronous=FULL)"] = time.perf_counter() - start
+    conn.close()
+    return stages
 
 
 def bench_balances(folder: Path, entries: int, customers: int = 1000) -> dict[str, float]:
@@ -112,6 +167,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--floor", action="store_true",
+                        help="also time SQLite alone writing the same posting (engine_floor)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ledgerdesk-bench-"))
     rows: list[tuple[str, str, str]] = []
@@ -119,12 +176,18 @@ def main() -> int:
         load = os.getloadavg()[0]
         rate = _raw_sqlite_rate(folder)
         for apply, label in ((False, "on account"), (True, "each paying an invoice")):
-            seconds, check, register = bench_post(folder, args.lines, apply=apply)
+            seconds, check, register, stages = bench_post(folder, args.lines, apply=apply,
+                                                          floor=args.floor)
             rows.append((f"test report, {args.lines:,} lines {label}", f"{check:.2f} s", ""))
             written = (register.gl_entry_count + register.cust_entry_count
                        + register.detailed_entry_count)
             rows.append((f"post {args.lines:,} lines {label} ({written:,} entries)",
                          f"{seconds:.2f} s", "3 s"))
+            if stages:
+                for stage, stage_seconds in stages.items():
+                    rows.append((f"  floor: {stage}", f"{stage_seconds:.2f} s", ""))
+                rows.append(("  floor: SQLite alone, same rows (sum)",
+                             f"{sum(stages.values()):.2f} s", ""))
         for label, seconds in bench_balances(folder, args.entries).items():
             rows.append((f"{label} ({args.entries:,} entries)", f"{seconds * 1000:.0f} ms",
                          "500 ms" if label.startswith("balances") else ""))

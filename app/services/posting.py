@@ -405,19 +405,19 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
     return result
 
 
-_GL_COLUMNS = ("company_id", "entry_number", "register_id", "posting_date", "document_type",
-               "document_number", "external_document_number", "account_id", "account_number",
-               "description", "amount", "source_type", "source_id", "source_number", "reversed",
-               "reversed_by_entry_number", "reversed_entry_number")
-_CUST_COLUMNS = ("company_id", "entry_number", "customer_id", "customer_number", "posting_date",
+# The columns each row gives; the rest are the same in every row of a posting (the company,
+# the register, what a new entry does not have yet) and go into the statement once.
+_GL_COLUMNS = ("entry_number", "posting_date", "document_type", "document_number",
+               "external_document_number", "account_id", "account_number", "description",
+               "amount", "source_type", "source_id", "source_number")
+_GL_REVERSAL_COLUMNS = (*_GL_COLUMNS, "reversed", "reversed_entry_number")
+_CUST_COLUMNS = ("entry_number", "customer_id", "customer_number", "posting_date",
                  "document_type", "document_number", "external_document_number", "description",
-                 "due_date", "amount", "remaining_amount", "open", "pmt_discount_date",
-                 "original_pmt_disc_possible", "remaining_pmt_disc_possible",
-                 "closed_by_entry_number", "closed_at_date", "register_id", "reversed",
-                 "reversed_by_entry_number", "reversed_entry_number")
-_DETAIL_COLUMNS = ("company_id", "cust_ledger_entry_id", "entry_type", "posting_date",
-                   "document_type", "document_number", "customer_id", "amount",
-                   "applied_cust_ledger_entry_id", "register_id", "unapplied")
+                 "amount", "remaining_amount", "open", "closed_by_entry_number",
+                 "closed_at_date")
+_DETAIL_COLUMNS = ("cust_ledger_entry_id", "entry_type", "posting_date", "document_type",
+                   "document_number", "customer_id", "amount", "applied_cust_ledger_entry_id",
+                   "unapplied")
 
 
 def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan: rules.Plan,
@@ -442,31 +442,46 @@ def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan:
     reg = register.id
     links = reversed_links or {}
     # Rows are built in database form (memoised conversions of the repeated UUIDs and dates).
-    gl = BulkTable(session, GLEntry.__table__, _GL_COLUMNS)
-    key, day = gl.converter("company_id"), gl.converter("posting_date")
-    company = key(company_id)
+    common = {"company_id": company_id, "register_id": reg}
+    new_entry: dict[str, Any] = {"reversed_by_entry_number": None}
+    if links:  # a reversal: its entries say which ones they reverse
+        gl = BulkTable(session, GLEntry.__table__, _GL_REVERSAL_COLUMNS,
+                       {**common, **new_entry})
+    else:
+        gl = BulkTable(session, GLEntry.__table__, _GL_COLUMNS,
+                       {**common, **new_entry, "reversed": False,
+                        "reversed_entry_number": None})
+    key, day = gl.converter("account_id"), gl.converter("posting_date")
     customer = rules.CUSTOMER
     gl.insert_converted([
-        (company, e.entry_number, reg, day(e.posting_date), e.document_type, e.document_number,
+        (e.entry_number, day(e.posting_date), e.document_type, e.document_number,
          e.external_document_number, key(e.account_id), e.account_number, e.description,
          e.amount, customer if e.source_id is not None else "", key(e.source_id),
-         e.source_number, e.entry_number in links, None, links.get(e.entry_number))
+         e.source_number, e.entry_number in links, links.get(e.entry_number))
+        if links else
+        (e.entry_number, day(e.posting_date), e.document_type, e.document_number,
+         e.external_document_number, key(e.account_id), e.account_number, e.description,
+         e.amount, customer if e.source_id is not None else "", key(e.source_id),
+         e.source_number)
         for e in plan.gl_entries])
     progress("gl entries")
-    BulkTable(session, CustLedgerEntry.__table__, _CUST_COLUMNS).insert_converted([
-        (company, e.entry_number, key(e.customer_id), e.customer_number, day(e.posting_date),
-         e.document_type, e.document_number, e.external_document_number, e.description, None,
-         e.amount, e.remaining, e.open, None, 0, 0, e.closed_by_entry_number,
-         day(e.closed_at_date), reg, False, None, None)
-        for e in plan.cust_entries])
+    BulkTable(session, CustLedgerEntry.__table__, _CUST_COLUMNS, {
+        **common, **new_entry, "due_date": None, "pmt_discount_date": None,
+        "original_pmt_disc_possible": 0, "remaining_pmt_disc_possible": 0, "reversed": False,
+        "reversed_entry_number": None}).insert_converted([
+            (e.entry_number, key(e.customer_id), e.customer_number, day(e.posting_date),
+             e.document_type, e.document_number, e.external_document_number, e.description,
+             e.amount, e.remaining, e.open, e.closed_by_entry_number, day(e.closed_at_date))
+            for e in plan.cust_entries])
     progress("customer entries")
     ids = _entry_ids(session, company_id, plan)
-    BulkTable(session, DetailedCustLedgEntry.__table__, _DETAIL_COLUMNS).insert_converted([
-        (company, ids[d.entry_number], d.entry_type, day(d.posting_date), d.document_type,
-         d.document_number, key(d.customer_id), d.amount,
-         ids[d.applied_entry_number] if d.applied_entry_number is not None else None, reg,
-         d.unapplied)
-        for d in plan.details])
+    BulkTable(session, DetailedCustLedgEntry.__table__, _DETAIL_COLUMNS,
+              common).insert_converted([
+                  (ids[d.entry_number], d.entry_type, day(d.posting_date), d.document_type,
+                   d.document_number, key(d.customer_id), d.amount,
+                   ids[d.applied_entry_number] if d.applied_entry_number is not None else None,
+                   d.unapplied)
+                  for d in plan.details])
     progress("detailed entries")
     apply_changes(session, plan.changes, invoice_of_entry)
     progress("applications")
