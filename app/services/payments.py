@@ -299,7 +299,7 @@ class BatchLines:
         key, day = bulk.converter("id"), bulk.converter("posting_date")
         now = bulk.converter("last_modified")(utc_now())
         journal = key(self.journal.id)
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         append = rows.append
         for line in self._pending:
             v = line.values

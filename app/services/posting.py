@@ -397,7 +397,7 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
         session.execute(sql_delete(Payment).where(Payment.journal_id == loaded.journal.id)
                         .execution_options(synchronize_session=False))
         report("lines deleted")
-        result = register_read(session, register)
+        result = register_read(session, register, plan)
         # Free the journal and the plan (millions of objects) while the collector is still
         # paused: alive when it resumes, they cost a full collection (0.2-0.3 s) for nothing.
         del loaded, plan
@@ -546,24 +546,34 @@ def apply_changes(session: Session, changes: Sequence[rules.EntryChange],
             ["b_id", "b_remaining", "b_now"]).run(invoice_rows)
 
 
-def register_read(session: Session, register: GLRegister) -> RegisterRead:
+def register_read(session: Session, register: GLRegister,
+                  written: rules.Plan | None = None) -> RegisterRead:
+    """A register with its counts and totals, read from its entries; or, right after they
+    were written, from ``written`` (the plan they were written from: the same numbers,
+    without reading back 100,000s of rows)."""
     company_id = register.company_id
-    totals = session.execute(
-        select(func.count(), func.coalesce(func.sum(
-            _cents(GLEntry.amount)).filter(_cents(GLEntry.amount) > 0), 0))
-        .where(GLEntry.company_id == company_id, GLEntry.entry_number.between(
-            register.from_entry_number, register.to_entry_number))).one()
-    credit = session.scalar(
-        select(func.coalesce(func.sum(_cents(GLEntry.amount)), 0))
-        .where(GLEntry.company_id == company_id, _cents(GLEntry.amount) < 0,
-               GLEntry.entry_number.between(register.from_entry_number,
-                                            register.to_entry_number))) or 0
+    if written is not None:
+        amounts = [e.amount for e in written.gl_entries]
+        totals: Any = (len(amounts), sum(a for a in amounts if a > 0))
+        credit = sum(a for a in amounts if a < 0)
+        detailed = len(written.details)
+    else:
+        totals = session.execute(
+            select(func.count(), func.coalesce(func.sum(
+                _cents(GLEntry.amount)).filter(_cents(GLEntry.amount) > 0), 0))
+            .where(GLEntry.company_id == company_id, GLEntry.entry_number.between(
+                register.from_entry_number, register.to_entry_number))).one()
+        credit = session.scalar(
+            select(func.coalesce(func.sum(_cents(GLEntry.amount)), 0))
+            .where(GLEntry.company_id == company_id, _cents(GLEntry.amount) < 0,
+                   GLEntry.entry_number.between(register.from_entry_number,
+                                                register.to_entry_number))) or 0
+        detailed = session.scalar(select(func.count()).select_from(DetailedCustLedgEntry)
+                                  .where(DetailedCustLedgEntry.register_id == register.id)) or 0
     cust_count = 0
     if register.from_cust_entry_number is not None:
         assert register.to_cust_entry_number is not None
         cust_count = register.to_cust_entry_number - register.from_cust_entry_number + 1
-    detailed = session.scalar(select(func.count()).select_from(DetailedCustLedgEntry)
-                              .where(DetailedCustLedgEntry.register_id == register.id)) or 0
 
     def number_of(register_id: int | None) -> int | None:
         if register_id is None:

@@ -3,6 +3,7 @@ exactly what adding the same lines one by one gives, errors included."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -133,18 +134,14 @@ def test_bulk_write_stores_the_rows_the_orm_stores(db: Database, books: Books,
     (one_by_one, _), (batched, _) = (_journal(db, books, balancing),
                                      _journal(db, books, balancing))
     for item in data:
-        try:
+        with contextlib.suppress(DomainError):
             payments.create(db, books.cid, one_by_one, item)
-        except DomainError:
-            pass
     with db.transaction() as session:
         lines = payments.BatchLines(session, books.cid, batched)
         lines.prefetch(data)
         for item in data:
-            try:
+            with contextlib.suppress(DomainError):
                 lines.add(item)
-            except DomainError:
-                pass
         lines.write()
     assert _raw_rows(db, batched) == _raw_rows(db, one_by_one)
     for row in _raw_rows(db, batched):
