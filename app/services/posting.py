@@ -393,7 +393,9 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
         report("checked")
         plan = _plan(loaded, next_numbers(session, company_id))
         register = write_plan(session, loaded.company_id, loaded.journal.code, plan,
-                              loaded.invoice_of_entry, user_id=user_id, progress=report)
+                              loaded.invoice_of_entry, user_id=user_id, progress=report,
+                              known_ids={e.entry_number: e.id
+                                         for e in loaded.entries.values()})
         session.execute(sql_delete(Payment).where(Payment.journal_id == loaded.journal.id)
                         .execution_options(synchronize_session=False))
         report("lines deleted")
@@ -424,10 +426,12 @@ def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan:
                invoice_of_entry: dict[int, Any], *, user_id: str | None,
                source_code: str = rules.SOURCE_CODE,
                reversed_links: dict[int, int] | None = None,
+               known_ids: dict[int, int] | None = None,
                progress: Progress = _no_progress) -> GLRegister:
     """Write a plan: register, G/L entries, customer and detailed entries, changed entries
     and their invoices. Shared by posting and reversal. ``reversed_links`` maps a new G/L
-    entry number to the one it reverses."""
+    entry number to the one it reverses; ``known_ids`` gives the row ids of existing entries
+    the plan refers to, already read (entry number -> id; the others are looked up)."""
     first_gl, last_gl = plan.gl_range
     cust_range = plan.cust_range
     register = GLRegister(
@@ -474,7 +478,7 @@ def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan:
              e.amount, e.remaining, e.open, e.closed_by_entry_number, day(e.closed_at_date))
             for e in plan.cust_entries])
     progress("customer entries")
-    ids = _entry_ids(session, company_id, plan)
+    ids = _entry_ids(session, company_id, plan, known_ids or {})
     BulkTable(session, DetailedCustLedgEntry.__table__, _DETAIL_COLUMNS,
               common).insert_converted([
                   (ids[d.entry_number], d.entry_type, day(d.posting_date), d.document_type,
@@ -488,11 +492,13 @@ def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan:
     return register
 
 
-def _entry_ids(session: Session, company_id: uuid.UUID, plan: rules.Plan) -> dict[int, int]:
-    """Customer ledger entry number -> row id, for the entries a plan refers to."""
+def _entry_ids(session: Session, company_id: uuid.UUID, plan: rules.Plan,
+               known: dict[int, int]) -> dict[int, int]:
+    """Customer ledger entry number -> row id, for the entries a plan refers to: the new
+    ones read back, existing ones from ``known`` or else read."""
     wanted = {d.entry_number for d in plan.details} | \
         {d.applied_entry_number for d in plan.details if d.applied_entry_number is not None}
-    ids: dict[int, int] = {}
+    ids: dict[int, int] = dict(known)
     cust_range = plan.cust_range
     if cust_range:
         ids.update((n, i) for n, i in session.execute(
@@ -724,7 +730,8 @@ def reverse(db: Database, company_id: uuid.UUID, register_number: int, *,
         register = write_plan(session, company_id, original.journal_code, planned.plan,
                               invoice_of_entry, user_id=user_id,
                               source_code=rules.REVERSAL_SOURCE_CODE,
-                              reversed_links=planned.gl_links)
+                              reversed_links=planned.gl_links,
+                              known_ids={e.entry_number: e.id for e in entries.values()})
         _mark_reversed(session, company_id, original, register, planned)
         session.flush()
         return ReversalRead(reversal=register_read(session, register),
