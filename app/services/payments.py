@@ -395,7 +395,10 @@ def _new_line(session: Session, company: Company, journal: Journal, data: Paymen
     if data.journal_display_name and data.journal_display_name != journal.code:
         raise Invalid("The Journal Id and Journal Display Name do not match.",
                       field="journalDisplayName")
-    fields = data.model_dump(by_alias=False)
+    # The references, by attribute name (what model_dump would give, without dumping all).
+    fields = {"customer_id": data.customer_id, "customer_number": data.customer_number,
+              "applies_to_invoice_id": data.applies_to_invoice_id,
+              "applies_to_invoice_number": data.applies_to_invoice_number}
 
     invoice = _invoice(session, company.id, fields, lines)
     customer = _customer(session, company.id, fields, lines)
