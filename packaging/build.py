@@ -15,6 +15,7 @@ Name, id and version come from app/__init__.py and nowhere else.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import shutil
@@ -112,7 +113,9 @@ def build_bundle(dist: Path, work: Path, icons: Path) -> Path:
 def frozen_executable(dist: Path) -> Path:
     if sys.platform == "darwin":
         return dist / f"{app.APP_NAME}.app" / "Contents" / "MacOS" / app.APP_ID
-    return dist / app.APP_ID / (f"{app.APP_ID}.exe" if sys.platform == "win32" else app.APP_ID)
+    if sys.platform == "win32":  # the console twin, so the smoke test's output shows
+        return dist / app.APP_ID / f"{app.APP_ID}-cli.exe"
+    return dist / app.APP_ID / app.APP_ID
 
 
 def smoke_test(executable: Path) -> Path:
@@ -177,11 +180,13 @@ def control_file(version: str, arch: str, installed_kib: int, glibc: str | None)
 
 
 def _normalise_modes(root: Path) -> None:
-    """0755 for folders and executables, 0644 for the rest, whatever the umask was."""
+    """0755 for folders and programs, 0644 for the rest (shared libraries included, as
+    Debian wants them), whatever the umask and the wheels said."""
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
             continue
-        if path.is_dir() or path.stat().st_mode & 0o111:
+        is_library = ".so" in path.name
+        if path.is_dir() or (path.stat().st_mode & 0o111 and not is_library):
             path.chmod(0o755)
         else:
             path.chmod(0o644)
@@ -209,9 +214,14 @@ def build_deb(bundle: Path, icons: Path, out_dir: Path, work: Path,
     doc = stage / "usr" / "share" / "doc" / app.APP_ID
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(
-        f"{app.APP_NAME} {version}\nLicense: Proprietary.\nThe bundled Qt libraries are "
-        "used under the LGPL-3.0; Python under the PSF License; see /opt/ledgerdesk/_internal.\n",
-        encoding="utf-8")
+        f"{app.APP_NAME} {version}\nCopyright: the {app.APP_NAME} authors. "
+        "License: proprietary.\n\nBundled in /opt/ledgerdesk/_internal: Qt and PySide6 under "
+        "the LGPL-3 (/usr/share/common-licenses/LGPL-3), Python under the PSF License, and "
+        "the libraries of the build machine under their own licences.\n", encoding="utf-8")
+    changelog = f"{app.APP_ID} ({debian_version(version)}) unstable; urgency=low\n\n" \
+        f"  * {app.APP_NAME} {version}.\n\n -- {MAINTAINER}  " \
+        f"{time.strftime('%a, %d %b %Y %H:%M:%S +0000', time.gmtime())}\n"
+    (doc / "changelog.gz").write_bytes(gzip.compress(changelog.encode(), mtime=0))
     debian = stage / "DEBIAN"
     debian.mkdir()
     installed_kib = (folder_size(stage) + 1023) // 1024

@@ -72,6 +72,9 @@ Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppId}.exe"; Comment: "Customer payment journals for accountants"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppId}.exe"; Tasks: desktopicon
 
+; ledgerdesk-cli.exe (same program, with a console) is installed beside it for support:
+;   "%LOCALAPPDATA%\Programs\Ledgerdesk\ledgerdesk-cli.exe" --self-test
+
 [Run]
 Filename: "{app}\{#AppId}.exe"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 

@@ -58,6 +58,8 @@ def test_deb_installs_under_opt_with_launcher_menu_entry_and_icons(built: Built,
     assert sorted(p.name for p in root.iterdir()) == ["opt", "usr"]  # nothing in /etc, /var
     executable = root / "opt" / APP_ID / APP_ID
     assert executable.is_file() and executable.stat().st_mode & 0o111
+    libraries = [p for p in (root / "opt").rglob("*.so*") if p.is_file() and not p.is_symlink()]
+    assert libraries and all(p.stat().st_mode & 0o777 == 0o644 for p in libraries)
     launcher = root / "usr" / "bin" / APP_ID
     assert launcher.is_symlink()
     assert launcher.resolve() == executable.resolve()
