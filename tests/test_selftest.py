@@ -19,14 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_self_test_passes_offscreen_and_leaves_no_trace(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items()
            if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
-    env.update(XDG_DATA_HOME=str(tmp_path / "data"), TMPDIR=str(tmp_path))
+    env.update(XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               XDG_STATE_HOME=str(tmp_path / "state"), TMPDIR=str(tmp_path))
     result = subprocess.run([sys.executable, "-m", "app", "--self-test"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith(f"self-test passed: {APP_NAME} {__version__},")
     assert result.stderr == ""
-    assert not (tmp_path / "data").exists()  # never the user's database
-    assert list(tmp_path.iterdir()) == []  # the temporary database is gone
+    # Never the user's database or settings; the temporary folder is gone.
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_missing_main_window_fails_in_one_line(qtbot: QtBot,

@@ -27,12 +27,13 @@ from app.selftest import Made, SelfTestFailure
 from app.ui.identity import app_icon, apply_identity
 
 TIMEOUT_S = 10.0
-# Harmless notes of the offscreen platform, kept out of the self-test's one-line report.
-QUIET = ("This plugin does not support propagateSizeHints()",)
+# Harmless notes of the offscreen platform (size hints, raise(), keyboard grabs), kept out of
+# the self-test's one-line report.
+QUIET_PREFIX = "This plugin does not support "
 
 
 def _message_handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    if message in QUIET:
+    if message.startswith(QUIET_PREFIX):
         return
     if sys.stderr is not None:
         print(f"qt: {message}", file=sys.stderr, flush=True)
@@ -63,7 +64,9 @@ def _check_main_window(db_path: Path, made: Made, timeout: float) -> float:
     from app.db import open_database
 
     db = open_database(db_path)
-    window = MainWindow()
+    # The window's settings (layout, recent files, last company) go to the temporary folder:
+    # a self-test leaves the user's settings alone.
+    window = MainWindow(_private_settings(db_path.parent))
     try:
         window.set_database(db)
         window.show()
@@ -115,3 +118,11 @@ def _shows_any(model: QAbstractItemModel, texts: tuple[str, ...]) -> bool:
         if value is not None and any(text in str(value) for text in texts):
             return True
     return False
+
+
+def _private_settings(folder: Path) -> object | None:
+    try:
+        settings = importlib.import_module("app.ui.settings")
+    except ImportError:  # a main window without a settings module: it takes None
+        return None
+    return settings.Settings(folder / "settings.ini")

@@ -16,13 +16,15 @@ def test_bundle_runs_its_self_test_offscreen(built: Built, tmp_path: Path) -> No
     data_home = tmp_path / "data"
     # No QT_QPA_PLATFORM and no screen: --self-test must choose offscreen by itself.
     result = run_app(built.executable, "--self-test",
-                     env=clean_env(XDG_DATA_HOME=str(data_home), TMPDIR=str(tmp_path)))
+                     env=clean_env(XDG_DATA_HOME=str(data_home), TMPDIR=str(tmp_path),
+                                   XDG_CONFIG_HOME=str(tmp_path / "config"),
+                                   XDG_STATE_HOME=str(tmp_path / "state")))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith(f"self-test passed: {APP_NAME} {__version__},")
     assert "Traceback" not in result.stderr
-    # It worked on a temporary database and removed it: the user's data folder is untouched.
-    assert not data_home.exists()
-    assert list(tmp_path.glob("ledgerdesk-selftest-*")) == []
+    # It worked on a temporary database and removed it: the user's data and settings are
+    # untouched.
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bundle_carries_its_resources_and_migrations(built: Built) -> None:
