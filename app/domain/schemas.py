@@ -431,3 +431,30 @@ class PaymentRead(ApiRead):
     applies_to_invoice_number: str
     description: str
     comment: str
+
+
+# --- archives: what a delete removed, so undo can put it back -------------------------------
+
+class JournalArchive(ApiModel):
+    """A deleted journal with the lines its delete removed (undo restores both, same ids)."""
+
+    model_config = ConfigDict(frozen=True)
+    journal: JournalRead
+    lines: list[PaymentRead] = Field(default_factory=list)
+
+
+class CompanyArchive(ApiModel):
+    """A deleted company with everything in it (undo restores all of it, same ids)."""
+
+    model_config = ConfigDict(frozen=True)
+    company: CompanyRead
+    receipts_number_series_code: str | None = None
+    number_series: list[NumberSeriesRead] = Field(default_factory=list)
+    accounts: list[AccountRead] = Field(default_factory=list)
+    customers: list[CustomerRead] = Field(default_factory=list)
+    invoices: list[SalesInvoiceRead] = Field(default_factory=list)
+    journals: list[JournalArchive] = Field(default_factory=list)
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(j.lines) for j in self.journals)

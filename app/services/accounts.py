@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import exists, select
 
@@ -16,6 +17,7 @@ from app.services.common import (
     flush,
     get_company,
     get_owned,
+    insert_exact,
     touch,
 )
 
@@ -86,3 +88,22 @@ def delete(db: Database, company_id: uuid.UUID, account_id: uuid.UUID, *,
                            "post their receivables to it.", field="number")
         session.delete(account)
         flush(session)
+
+
+def row_of(company_id: uuid.UUID, account: AccountRead) -> dict[str, Any]:
+    """The table row a read model came from (for restoring it exactly)."""
+    return dict(id=account.id, version=account.version,
+                last_modified=account.last_modified_date_time, company_id=company_id,
+                number=account.number, display_name=account.display_name,
+                category=account.category, sub_category=account.sub_category,
+                account_type=account.account_type, direct_posting=account.direct_posting,
+                blocked=account.blocked)
+
+
+def restore(db: Database, company_id: uuid.UUID, snapshot: AccountRead) -> AccountRead:
+    """Put a deleted account back with its id and version (undo of a delete)."""
+    with db.transaction() as session:
+        get_company(session, company_id)
+        insert_exact(session, Account, [row_of(company_id, snapshot)],
+                     _duplicate(snapshot.number), field="number")
+        return to_read(get_owned(session, Account, company_id, snapshot.id, LABEL))

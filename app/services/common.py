@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -118,3 +118,28 @@ def check_customer_not_blocked(customer: Customer, field: str) -> None:
             f"You cannot enter a payment for customer {customer.number} "
             f"({customer.display_name}) because the customer is blocked for All transactions.",
             field=field)
+
+
+def insert_exact(session: Session, model: type[Record], rows: list[dict[str, Any]],
+                 duplicate_message: str = "", field: str | None = None) -> None:
+    """Put records back exactly as they were (undo of a delete): same ids, versions and
+    modification times. A Core insert, because the ORM would start the version at 1."""
+    if not rows:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
+    except IntegrityError as exc:
+        if "UNIQUE" in str(exc.orig).upper():
+            raise Conflict(duplicate_message or "The record already exists again.",
+                           field=field) from None
+        raise Conflict("The record cannot be restored: a record it refers to no longer "
+                       "exists.", field=field) from None
+
+
+def missing_ids(session: Session, model: type[Record], ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of ``ids`` no longer exist."""
+    if not ids:
+        return set()
+    found = set(session.scalars(select(model.id).where(model.id.in_(ids))))
+    return ids - found

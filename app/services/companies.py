@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import (
@@ -18,9 +20,16 @@ from app.db.models import (
     Payment,
     SalesInvoice,
 )
-from app.domain.errors import Invalid, NotFound
-from app.domain.schemas import CompanyCreate, CompanyRead, CompanyUpdate
-from app.services.common import apply_changes, check_version, flush, get_company, touch
+from app.domain.errors import Conflict, Invalid, NotFound
+from app.domain.schemas import CompanyArchive, CompanyCreate, CompanyRead, CompanyUpdate
+from app.services.common import (
+    apply_changes,
+    check_version,
+    flush,
+    get_company,
+    insert_exact,
+    touch,
+)
 
 
 def to_read(company: Company) -> CompanyRead:
@@ -97,14 +106,78 @@ def delete(db: Database, company_id: uuid.UUID, *, version: int | None) -> None:
     with db.transaction() as session:
         company = get_company(session, company_id)
         check_version(company, version)
-        journal_ids = select(Journal.id).where(Journal.company_id == company_id)
-        session.execute(sql_delete(Payment).where(Payment.journal_id.in_(journal_ids)))
-        for model in (Journal, SalesInvoice, Customer, Account, NumberSeries):
-            session.execute(sql_delete(model).where(model.company_id == company_id))
-        session.delete(company)
-        flush(session)
+        _delete_in(session, company)
+
+
+def _delete_in(session: Session, company: Company) -> None:
+    journal_ids = select(Journal.id).where(Journal.company_id == company.id)
+    session.execute(sql_delete(Payment).where(Payment.journal_id.in_(journal_ids)))
+    for model in (Journal, SalesInvoice, Customer, Account, NumberSeries):
+        session.execute(sql_delete(model).where(model.company_id == company.id))
+    session.delete(company)
+    flush(session)
 
 
 def work_date(db: Database, company_id: uuid.UUID) -> date:
     with db.reading() as session:
         return get_company(session, company_id).work_date or date.today()
+
+
+def delete_archived(db: Database, company_id: uuid.UUID, *, version: int | None,
+                    only_if_empty: bool = False) -> CompanyArchive:
+    """Delete a company and everything in it; return all of it as it was (for undo).
+
+    ``only_if_empty`` refuses when the company holds anything (undo of a create)."""
+    from app.services import accounts, customers, invoices, journals, number_series
+
+    with db.transaction() as session:
+        company = get_company(session, company_id)
+        check_version(company, version)
+
+        def rows(model: type[Any], order: Any) -> list[Any]:
+            return list(session.scalars(select(model).where(model.company_id == company_id)
+                                        .order_by(order)))
+
+        archive = CompanyArchive(
+            company=to_read(company),
+            receipts_number_series_code=company.receipts_number_series_code,
+            number_series=[number_series.to_read(s)
+                           for s in rows(NumberSeries, NumberSeries.code)],
+            accounts=[accounts.to_read(a) for a in rows(Account, Account.number)],
+            customers=[customers.to_read(c) for c in rows(Customer, Customer.number)],
+            invoices=[invoices.to_read(i) for i in rows(SalesInvoice, SalesInvoice.number)],
+            journals=[journals.archive_of(session, j) for j in rows(Journal, Journal.code)],
+        )
+        if only_if_empty and (archive.number_series or archive.accounts or archive.customers
+                              or archive.invoices or archive.journals):
+            raise Conflict(f"Company {company.name} holds records now, entered since; delete "
+                           "it from the Companies list instead.", field="name")
+        _delete_in(session, company)
+        return archive
+
+
+def restore(db: Database, archive: CompanyArchive) -> CompanyRead:
+    """Put a deleted company back with everything in it: same ids, versions and numbers."""
+    from app.services import accounts, customers, invoices, journals
+
+    with db.transaction() as session:
+        company = archive.company
+        insert_exact(session, Company, [dict(
+            id=company.id, version=company.version,
+            last_modified=company.last_modified_date_time, name=company.name,
+            display_name=company.display_name, business_profile_id=company.business_profile_id,
+            work_date=company.work_date, allow_posting_from=company.allow_posting_from,
+            allow_posting_to=company.allow_posting_to,
+            receipts_number_series_code=archive.receipts_number_series_code)],
+            _duplicate(company.name), field="name")
+        cid = company.id
+        insert_exact(session, NumberSeries, [
+            {**s.model_dump(by_alias=False, exclude={"last_modified_date_time"}),
+             "version": s.version, "last_modified": s.last_modified_date_time, "company_id": cid}
+            for s in archive.number_series])
+        insert_exact(session, Account, [accounts.row_of(cid, a) for a in archive.accounts])
+        insert_exact(session, Customer, [customers.row_of(cid, c) for c in archive.customers])
+        insert_exact(session, SalesInvoice, [invoices.row_of(cid, i) for i in archive.invoices])
+        for journal in archive.journals:
+            journals.restore_in(session, cid, journal)
+        return to_read(get_company(session, cid))

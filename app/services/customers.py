@@ -19,6 +19,8 @@ from app.services.common import (
     flush,
     get_company,
     get_owned,
+    insert_exact,
+    missing_ids,
     resolve_by_id_or_number,
     touch,
 )
@@ -114,3 +116,42 @@ def delete(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID, *,
                            "invoices.", field="number")
         session.delete(customer)
         flush(session)
+
+
+def row_of(company_id: uuid.UUID, customer: CustomerRead) -> dict[str, Any]:
+    """The table row a read model came from (for restoring it exactly)."""
+    values = customer.model_dump(by_alias=False, exclude={
+        "last_modified_date_time", "receivables_account_number"})
+    return {**values, "last_modified": customer.last_modified_date_time,
+            "company_id": company_id, "version": customer.version}
+
+
+def restore(db: Database, company_id: uuid.UUID, snapshot: CustomerRead) -> CustomerRead:
+    """Put a deleted customer back with its id and version (undo of a delete)."""
+    with db.transaction() as session:
+        get_company(session, company_id)
+        account_id = snapshot.receivables_account_id
+        if account_id is not None and missing_ids(session, Account, {account_id}):
+            raise Conflict(f"Customer {snapshot.number} cannot be restored: its receivables "
+                           f"account {snapshot.receivables_account_number} no longer exists.",
+                           field="receivablesAccountNumber")
+        insert_exact(session, Customer, [row_of(company_id, snapshot)],
+                     _duplicate(snapshot.number), field="number")
+        return to_read(get_owned(session, Customer, company_id, snapshot.id, LABEL))
+
+
+def lookup_rows(db: Database, company_id: uuid.UUID) -> list[tuple[str, str, str, str]]:
+    """(number, name, city, blocked) of every customer by number: what a lookup list shows,
+    read with one indexed query instead of 20,000 read models."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(Customer.number, Customer.display_name, Customer.city, Customer.blocked)
+            .where(Customer.company_id == company_id).order_by(Customer.number))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def name_of(db: Database, company_id: uuid.UUID, number: str) -> str | None:
+    """The name of the customer with this number, or None."""
+    with db.reading() as session:
+        return session.scalar(select(Customer.display_name).where(
+            Customer.company_id == company_id, Customer.number == number.strip().upper()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,8 @@ from app.services.common import (
     flush,
     get_company,
     get_owned,
+    insert_exact,
+    missing_ids,
     resolve_by_id_or_number,
     touch,
 )
@@ -137,3 +140,49 @@ def delete(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID, *,
                            "lines are applied to it.", field="number")
         session.delete(invoice)
         flush(session)
+
+
+def row_of(company_id: uuid.UUID, invoice: SalesInvoiceRead) -> dict[str, Any]:
+    """The table row a read model came from (for restoring it exactly)."""
+    values = invoice.model_dump(by_alias=False, exclude={
+        "last_modified_date_time", "customer_number", "customer_name", "status"})
+    return {**values, "last_modified": invoice.last_modified_date_time,
+            "company_id": company_id, "version": invoice.version}
+
+
+def restore(db: Database, company_id: uuid.UUID, snapshot: SalesInvoiceRead) -> SalesInvoiceRead:
+    """Put a deleted invoice back with its id and version (undo of a delete)."""
+    with db.transaction() as session:
+        get_company(session, company_id)
+        if missing_ids(session, Customer, {snapshot.customer_id}):
+            raise Conflict(f"Sales invoice {snapshot.number} cannot be restored: customer "
+                           f"{snapshot.customer_number} no longer exists.",
+                           field="customerNumber")
+        insert_exact(session, SalesInvoice, [row_of(company_id, snapshot)],
+                     _duplicate(snapshot.number), field="number")
+        return to_read(get_owned(session, SalesInvoice, company_id, snapshot.id, LABEL))
+
+
+def open_lookup_rows(db: Database, company_id: uuid.UUID, customer_number: str | None = None
+                     ) -> list[tuple[str, str, str, date, Decimal]]:
+    """(number, customer name, customer number, due date, remaining) of the open invoices,
+    by due date (of one customer if given): a lookup list's rows in one query."""
+    with db.reading() as session:
+        query = (select(SalesInvoice.number, Customer.display_name, Customer.number,
+                        SalesInvoice.due_date, SalesInvoice.remaining_amount)
+                 .join(Customer, SalesInvoice.customer_id == Customer.id)
+                 .where(SalesInvoice.company_id == company_id, SalesInvoice.remaining_amount != 0)
+                 .order_by(SalesInvoice.due_date, SalesInvoice.number))
+        if customer_number:
+            query = query.where(Customer.number == customer_number.strip().upper())
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query)]
+
+
+def customer_name_of(db: Database, company_id: uuid.UUID, number: str) -> str | None:
+    """The customer name of the invoice with this number, or None."""
+    with db.reading() as session:
+        return session.scalar(
+            select(Customer.display_name).join(SalesInvoice,
+                                               SalesInvoice.customer_id == Customer.id)
+            .where(SalesInvoice.company_id == company_id,
+                   SalesInvoice.number == number.strip().upper()))

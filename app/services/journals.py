@@ -11,14 +11,17 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import Account, Journal, Payment
-from app.domain.schemas import JournalCreate, JournalRead, JournalUpdate
-from app.services import number_series
+from app.domain.errors import Conflict
+from app.domain.schemas import JournalArchive, JournalCreate, JournalRead, JournalUpdate
+from app.services import number_series, payments
 from app.services.common import (
     check_direct_posting_account,
     check_version,
     flush,
     get_company,
     get_owned,
+    insert_exact,
+    missing_ids,
     resolve_by_id_or_number,
     touch,
 )
@@ -126,3 +129,72 @@ def delete(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
         session.execute(sql_delete(Payment).where(Payment.journal_id == journal_id))
         session.delete(journal)
         flush(session)
+
+
+def delete_archived(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
+                    version: int | None, only_if_empty: bool = False) -> JournalArchive:
+    """Delete a batch and its lines in one transaction; return them as they were (for undo).
+
+    ``only_if_empty`` refuses when the batch has lines (undo of a create must not take lines
+    that were entered elsewhere with it)."""
+    with db.transaction() as session:
+        journal = get_owned(session, Journal, company_id, journal_id, LABEL)
+        check_version(journal, version)
+        archive = archive_of(session, journal)
+        if only_if_empty and archive.lines:
+            raise Conflict(f"Journal {journal.code} has {len(archive.lines)} lines now, "
+                           "entered since; delete them first.", field="code")
+        session.execute(sql_delete(Payment).where(Payment.journal_id == journal_id))
+        session.delete(journal)
+        flush(session)
+        return archive
+
+
+def archive_of(session: Session, journal: Journal) -> JournalArchive:
+    rows = session.scalars(select(Payment).where(Payment.journal_id == journal.id)
+                           .order_by(Payment.line_number))
+    return JournalArchive(journal=to_read(journal),
+                          lines=[payments.to_read(p, journal.code) for p in rows])
+
+
+def line_count(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> int:
+    from sqlalchemy import func
+
+    with db.reading() as session:
+        get_owned(session, Journal, company_id, journal_id, LABEL)
+        return int(session.scalar(select(func.count()).select_from(Payment)
+                                  .where(Payment.journal_id == journal_id)) or 0)
+
+
+def row_of(company_id: uuid.UUID, journal: JournalRead,
+           number_series_id: uuid.UUID | None) -> dict[str, Any]:
+    return dict(id=journal.id, version=journal.version,
+                last_modified=journal.last_modified_date_time, company_id=company_id,
+                code=journal.code, display_name=journal.display_name,
+                balancing_account_id=journal.balancing_account_id,
+                number_series_id=number_series_id)
+
+
+def restore_in(session: Session, company_id: uuid.UUID, archive: JournalArchive) -> None:
+    """Insert an archived batch and its lines inside the caller's transaction."""
+    journal = archive.journal
+    account_id = journal.balancing_account_id
+    if account_id is not None and missing_ids(session, Account, {account_id}):
+        raise Conflict(f"Journal {journal.code} cannot be restored: its balancing account "
+                       f"{journal.balancing_account_number} no longer exists.",
+                       field="balancingAccountNumber")
+    series_id = (number_series.by_code(session, company_id, journal.number_series_code).id
+                 if journal.number_series_code else None)
+    payments.check_restorable(session, archive.lines)
+    insert_exact(session, Journal, [row_of(company_id, journal, series_id)],
+                 _duplicate(journal.code), field="code")
+    insert_exact(session, Payment, [payments.row_of(line) for line in archive.lines],
+                 f"The lines of journal {journal.code} already exist again.", field="lineNumber")
+
+
+def restore(db: Database, company_id: uuid.UUID, archive: JournalArchive) -> JournalRead:
+    """Put a deleted batch back with its lines, same ids, versions and line numbers."""
+    with db.transaction() as session:
+        get_company(session, company_id)
+        restore_in(session, company_id, archive)
+        return to_read(get_owned(session, Journal, company_id, archive.journal.id, LABEL))

@@ -28,6 +28,8 @@ from app.services.common import (
     check_customer_not_blocked,
     check_version,
     flush,
+    insert_exact,
+    missing_ids,
     resolve_by_id_or_number,
     touch,
 )
@@ -150,18 +152,50 @@ def create(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID,
 
 
 def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> list[PaymentRead]:
-    """Put deleted lines back with their ids and line numbers (undo of a delete)."""
+    """Put deleted lines back with their ids and line numbers (undo of a delete), exactly as
+    they were (versions and times too), in one transaction; refused with a message when a
+    line number was taken again or the journal, a customer or an invoice is gone."""
     with db.transaction() as session:
-        restored = []
-        for line in lines:
-            data = PaymentCreate.model_validate(line.model_dump(
-                exclude={"id", "version", "last_modified_date_time", "journal_display_name"}))
-            if session.get(Payment, line.id) is not None:
-                raise Conflict(f"Line {line.line_number} already exists again.",
+        codes: dict[uuid.UUID, str] = {}
+        for journal_id in {line.journal_id for line in lines}:
+            codes[journal_id] = _journal(session, company_id, journal_id).code
+        check_restorable(session, lines)
+        for journal_id, code in codes.items():
+            numbers = {line.line_number for line in lines if line.journal_id == journal_id}
+            taken = sorted(session.scalars(select(Payment.line_number).where(
+                Payment.journal_id == journal_id, Payment.line_number.in_(numbers))))
+            if taken:
+                raise Conflict(f"Line {taken[0]} already exists again in journal {code}.",
                                field="lineNumber")
-            payment = _insert(session, company_id, line.journal_id, data, payment_id=line.id)
-            restored.append(to_read(payment, payment.journal.code))
-        return restored
+        insert_exact(session, Payment, [row_of(line) for line in lines],
+                     "The lines already exist again.", field="lineNumber")
+        rows = session.scalars(select(Payment).where(Payment.id.in_([x.id for x in lines])))
+        by_id = {p.id: to_read(p, codes[p.journal_id]) for p in rows}
+        return [by_id[line.id] for line in lines]
+
+
+def row_of(line: PaymentRead) -> dict[str, Any]:
+    """The table row a read model came from (for restoring it exactly)."""
+    values = line.model_dump(by_alias=False, exclude={
+        "last_modified_date_time", "journal_display_name"})
+    return {**values, "last_modified": line.last_modified_date_time, "version": line.version}
+
+
+def check_restorable(session: Session, lines: list[PaymentRead]) -> None:
+    """Lines can come back only while the customers and invoices they name still exist."""
+    customers = {line.customer_id: line.customer_number for line in lines if line.customer_id}
+    gone = missing_ids(session, Customer, set(customers))
+    if gone:
+        numbers = ", ".join(sorted(customers[i] for i in gone))
+        raise Conflict(f"The lines cannot be restored: customer {numbers} no longer exists.",
+                       field="customerNumber")
+    invoices = {line.applies_to_invoice_id: line.applies_to_invoice_number for line in lines
+                if line.applies_to_invoice_id}
+    gone = missing_ids(session, SalesInvoice, set(invoices))
+    if gone:
+        numbers = ", ".join(sorted(invoices[i] for i in gone))
+        raise Conflict(f"The lines cannot be restored: sales invoice {numbers} no longer "
+                       "exists.", field="appliesToInvoiceNumber")
 
 
 def _insert(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID, data: PaymentCreate,
