@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -25,8 +26,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH",
+def _add_db_option(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
+    # On a subcommand the default is SUPPRESS, so `python -m app --db X demo` keeps X
+    # (argparse would otherwise overwrite it with the subcommand's own default, None).
+    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS if sub else None,
                         help="database file or SQLAlchemy URL (default: the user data folder)")
 
 
@@ -42,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Central model. Without a command, the application window opens.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    _add_db_option(parser)
+    _add_db_option(parser, sub=False)
     parser.add_argument("--demo", action="store_true",
                         help="add the demo company first if the database holds no company")
     parser.add_argument("--self-test", action="store_true",
@@ -54,6 +57,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(demo)
     demo.add_argument("--name", default=None, help="company name (default: CRONUS Demo)")
     demo.set_defaults(handler=_cmd_demo)
+
+    export = commands.add_parser(
+        "export", help="write a company's payment journals (with their lines) as JSON",
+        description="Write the company's customer payment journals with their lines as "
+                    'Business Central JSON ({"value": [...]}), plus the accounts, number series, '
+                    "customers and sales invoices they need (see docs/json-format.md).")
+    _add_company_option(export)
+    _add_db_option(export)
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="file to write (default: standard output)")
+    export.add_argument("--journals-only", action="store_true",
+                        help='write only {"value": [journals...]}, without the master data')
+    export.set_defaults(handler=_cmd_export)
+
+    do_import = commands.add_parser(
+        "import", help="read payment journals (with their lines) from a JSON file",
+        description="Read a file in the export's shape into a company: every record is checked "
+                    "first, and nothing is written if any is wrong.")
+    do_import.add_argument("file", metavar="FILE", help="the JSON file to read")
+    _add_company_option(do_import)
+    _add_db_option(do_import)
+    do_import.add_argument("--create", action="store_true",
+                           help="create the company (named by --company) if it does not exist")
+    do_import.set_defaults(handler=_cmd_import)
 
     return parser
 
@@ -90,6 +117,73 @@ def _cmd_self_test(_args: argparse.Namespace) -> int:
     return selftest.run()
 
 
+def _existing_db(args: argparse.Namespace) -> Database:
+    """Open a database that must already exist (export, import into a company)."""
+    from app import paths
+    from app.db import DatabaseFileError
+
+    target = args.db or str(paths.default_database())
+    if "://" not in target and not Path(target).expanduser().exists():
+        raise DatabaseFileError(f"{target}: there is no database file here.")
+    return open_db(args)
+
+
+def _company_id(db: Database, name_or_id: str | None) -> uuid.UUID:
+    from app.services import companies
+
+    return (companies.find(db, name_or_id) if name_or_id else companies.the_only(db)).id
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from app.io import json_io
+
+    db = _existing_db(args)
+    try:
+        company_id = _company_id(db, args.company)
+        if args.output:
+            json_io.export_to_file(db, company_id, Path(args.output),
+                                   journals_only=args.journals_only)
+        else:
+            text = json_io.dumps(json_io.export_document(db, company_id,
+                                                         journals_only=args.journals_only))
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.flush()
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from app.domain.schemas import CompanyCreate
+    from app.domain.validation import parse
+    from app.io import json_io
+    from app.services import companies
+
+    path = Path(args.file)
+    document = json_io.read_document(path)  # a bad file is refused before the database opens
+    db = open_db(args) if args.create else _existing_db(args)
+    try:
+        new_company = None
+        company_id = None
+        if args.create and not args.company and not companies.list_all(db):
+            from app.domain.errors import Invalid
+
+            raise Invalid("--create needs --company NAME: the name of the company to create.",
+                          field="company")
+        if args.create and args.company and not any(
+                args.company.strip().casefold() in (c.name.casefold(), str(c.id))
+                for c in companies.list_all(db)):
+            new_company = parse(CompanyCreate, {"name": args.company})
+        else:
+            company_id = _company_id(db, args.company)
+        summary = json_io.import_document(db, document, company_id=company_id,
+                                          new_company=new_company, what=str(path))
+        print(summary.line())
+    finally:
+        db.close()
+    return EXIT_OK
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.app import run_gui
 
@@ -119,6 +213,14 @@ def _report(exc: Exception) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         for extra in exc.errors[1:]:
             print(f"error: {extra.message}", file=sys.stderr)
+        return EXIT_FAILED
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):  # the file went bad, locked or read-only while in use
+        from app.db.database import database_error_reason
+
+        print(f"error: the database cannot be used: {database_error_reason(exc)}",
+              file=sys.stderr)
         return EXIT_FAILED
     if isinstance(exc, DatabaseFileError | OSError):
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
@@ -127,7 +128,12 @@ def _name(db: Database) -> str:
     return str(db.path) if db.path else db.url
 
 
-def _sqlite_reason(exc: SADatabaseError) -> str:
+def database_error_reason(exc: DBAPIError) -> str:
+    """A driver error (damaged, read-only, locked file) in the user's words."""
+    return _sqlite_reason(exc)
+
+
+def _sqlite_reason(exc: DBAPIError) -> str:
     reason = str(exc.orig) if exc.orig else str(exc)
     if "not a database" in reason or "malformed" in reason:
         return "the file is damaged or is not a Ledgerdesk database."

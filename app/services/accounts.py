@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import Account, Customer, Journal
@@ -39,11 +40,16 @@ def _duplicate(number: str) -> str:
 
 def create(db: Database, company_id: uuid.UUID, data: AccountCreate) -> AccountRead:
     with db.transaction() as session:
-        get_company(session, company_id)
-        account = Account(company_id=company_id, **data.model_dump(by_alias=False))
-        session.add(account)
-        flush(session, _duplicate(data.number), field="number")
-        return to_read(account)
+        return to_read(create_in(session, company_id, data))
+
+
+def create_in(session: Session, company_id: uuid.UUID, data: AccountCreate) -> Account:
+    """Create inside the caller's transaction (an import runs many creates in one)."""
+    get_company(session, company_id)
+    account = Account(company_id=company_id, **data.model_dump(by_alias=False))
+    session.add(account)
+    flush(session, _duplicate(data.number), field="number")
+    return account
 
 
 def get(db: Database, company_id: uuid.UUID, account_id: uuid.UUID) -> AccountRead:

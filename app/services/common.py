@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import insert, select
@@ -71,10 +72,12 @@ def resolve_by_id_or_number(
     number_field: str,
     label: str,
     number_column: str = "number",
+    find_number: Callable[[str], R | None] | None = None,
 ) -> R | None:
     """Find a referenced record given by id, by number or both (which must then agree).
 
-    Returns None when neither is given (or the number is blank).
+    Returns None when neither is given (or the number is blank). ``find_number`` replaces the
+    query by number (an import answers it from what it has already read).
     """
     found: R | None = None
     if record_id is not None:
@@ -82,7 +85,7 @@ def resolve_by_id_or_number(
         if found is None or getattr(found, "company_id", None) != company_id:
             raise NotFound(f'The "{id_field}" does not match to a {label}.', field=id_field)
     if number:
-        by_number = session.scalars(
+        by_number = find_number(number) if find_number is not None else session.scalars(
             select(model).where(cast(Any, model).company_id == company_id,
                                 getattr(model, number_column) == number)
         ).first()

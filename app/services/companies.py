@@ -47,11 +47,16 @@ def _duplicate(name: str) -> str:
 
 def create(db: Database, data: CompanyCreate) -> CompanyRead:
     with db.transaction() as session:
-        company = Company(**data.model_dump(by_alias=False))
-        company.display_name = company.display_name or company.name
-        session.add(company)
-        flush(session, _duplicate(data.name), field="name")
-        return to_read(company)
+        return to_read(create_in(session, data))
+
+
+def create_in(session: Session, data: CompanyCreate) -> Company:
+    """Create inside the caller's transaction (an import into a new company)."""
+    company = Company(**data.model_dump(by_alias=False))
+    company.display_name = company.display_name or company.name
+    session.add(company)
+    flush(session, _duplicate(data.name), field="name")
+    return company
 
 
 def get(db: Database, company_id: uuid.UUID) -> CompanyRead:

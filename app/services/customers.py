@@ -61,15 +61,20 @@ def _receivables_account(session: Session, company_id: uuid.UUID,
 
 def create(db: Database, company_id: uuid.UUID, data: CustomerCreate) -> CustomerRead:
     with db.transaction() as session:
-        get_company(session, company_id)
-        fields = data.model_dump(by_alias=False)
-        account = _receivables_account(session, company_id, fields)
-        values = {k: v for k, v in fields.items() if k not in _REFERENCE_FIELDS}
-        customer = Customer(company_id=company_id, **values)
-        customer.receivables_account = account
-        session.add(customer)
-        flush(session, _duplicate(data.number), field="number")
-        return to_read(customer)
+        return to_read(create_in(session, company_id, data))
+
+
+def create_in(session: Session, company_id: uuid.UUID, data: CustomerCreate) -> Customer:
+    """Create inside the caller's transaction (an import runs many creates in one)."""
+    get_company(session, company_id)
+    fields = data.model_dump(by_alias=False)
+    account = _receivables_account(session, company_id, fields)
+    values = {k: v for k, v in fields.items() if k not in _REFERENCE_FIELDS}
+    customer = Customer(company_id=company_id, **values)
+    customer.receivables_account = account
+    session.add(customer)
+    flush(session, _duplicate(data.number), field="number")
+    return customer
 
 
 def get(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID) -> CustomerRead:

@@ -75,26 +75,31 @@ def _duplicate(number: str) -> str:
 
 def create(db: Database, company_id: uuid.UUID, data: SalesInvoiceCreate) -> SalesInvoiceRead:
     with db.transaction() as session:
-        get_company(session, company_id)
-        fields = data.model_dump(by_alias=False)
-        customer = _customer(session, company_id, fields)
-        invoice = SalesInvoice(
-            company_id=company_id, customer=customer, number=data.number,
-            external_document_number=data.external_document_number,
-            invoice_date=data.invoice_date,
-            posting_date=data.posting_date or data.invoice_date,
-            due_date=data.due_date or data.invoice_date,
-            currency_code=data.currency_code or customer.currency_code,
-            total_amount_including_tax=data.total_amount_including_tax,
-            remaining_amount=(data.total_amount_including_tax if data.remaining_amount is None
-                              else data.remaining_amount),
-            payment_discount_date=data.payment_discount_date,
-            payment_discount_amount=data.payment_discount_amount,
-        )
-        _check_amounts(invoice)
-        session.add(invoice)
-        flush(session, _duplicate(data.number), field="number")
-        return to_read(invoice)
+        return to_read(create_in(session, company_id, data))
+
+
+def create_in(session: Session, company_id: uuid.UUID, data: SalesInvoiceCreate) -> SalesInvoice:
+    """Create inside the caller's transaction (an import runs many creates in one)."""
+    get_company(session, company_id)
+    fields = data.model_dump(by_alias=False)
+    customer = _customer(session, company_id, fields)
+    invoice = SalesInvoice(
+        company_id=company_id, customer=customer, number=data.number,
+        external_document_number=data.external_document_number,
+        invoice_date=data.invoice_date,
+        posting_date=data.posting_date or data.invoice_date,
+        due_date=data.due_date or data.invoice_date,
+        currency_code=data.currency_code or customer.currency_code,
+        total_amount_including_tax=data.total_amount_including_tax,
+        remaining_amount=(data.total_amount_including_tax if data.remaining_amount is None
+                          else data.remaining_amount),
+        payment_discount_date=data.payment_discount_date,
+        payment_discount_amount=data.payment_discount_amount,
+    )
+    _check_amounts(invoice)
+    session.add(invoice)
+    flush(session, _duplicate(data.number), field="number")
+    return invoice
 
 
 def get(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID) -> SalesInvoiceRead:

@@ -61,19 +61,24 @@ def _balancing_account(session: Session, company_id: uuid.UUID,
 
 def create(db: Database, company_id: uuid.UUID, data: JournalCreate) -> JournalRead:
     with db.transaction() as session:
-        company = get_company(session, company_id)
-        fields = data.model_dump(by_alias=False)
-        # A new batch inherits its template's No. Series (here: the company's default).
-        series_code = data.number_series_code or company.receipts_number_series_code
-        journal = Journal(
-            company_id=company_id, code=data.code, display_name=data.display_name,
-            balancing_account=_balancing_account(session, company_id, fields),
-            number_series=(number_series.by_code(session, company_id, series_code)
-                           if series_code else None),
-        )
-        session.add(journal)
-        flush(session, _duplicate(data.code), field="code")
-        return to_read(journal)
+        return to_read(create_in(session, company_id, data))
+
+
+def create_in(session: Session, company_id: uuid.UUID, data: JournalCreate) -> Journal:
+    """Create inside the caller's transaction (an import runs many creates in one)."""
+    company = get_company(session, company_id)
+    fields = data.model_dump(by_alias=False)
+    # A new batch inherits its template's No. Series (here: the company's default).
+    series_code = data.number_series_code or company.receipts_number_series_code
+    journal = Journal(
+        company_id=company_id, code=data.code, display_name=data.display_name,
+        balancing_account=_balancing_account(session, company_id, fields),
+        number_series=(number_series.by_code(session, company_id, series_code)
+                       if series_code else None),
+    )
+    session.add(journal)
+    flush(session, _duplicate(data.code), field="code")
+    return journal
 
 
 def get(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> JournalRead:

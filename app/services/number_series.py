@@ -59,12 +59,18 @@ def _check_numbers(series: NumberSeries) -> None:
 
 def create(db: Database, company_id: uuid.UUID, data: NumberSeriesCreate) -> NumberSeriesRead:
     with db.transaction() as session:
-        get_company(session, company_id)
-        series = NumberSeries(company_id=company_id, **data.model_dump(by_alias=False))
-        _check_numbers(series)
-        session.add(series)
-        flush(session, f"No. Series {data.code} already exists.", field="code")
-        return to_read(series)
+        return to_read(create_in(session, company_id, data))
+
+
+def create_in(session: Session, company_id: uuid.UUID,
+              data: NumberSeriesCreate) -> NumberSeries:
+    """Create inside the caller's transaction (an import runs many creates in one)."""
+    get_company(session, company_id)
+    series = NumberSeries(company_id=company_id, **data.model_dump(by_alias=False))
+    _check_numbers(series)
+    session.add(series)
+    flush(session, f"No. Series {data.code} already exists.", field="code")
+    return series
 
 
 def list_all(db: Database, company_id: uuid.UUID) -> list[NumberSeriesRead]:

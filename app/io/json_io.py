@@ -1,0 +1,285 @@
+"""JSON in and out, in Business Central's shapes (docs/json-format.md describes the file).
+
+Export: ``{"value": [journal..., "customerPayments": [...]], "accounts": [...],
+"numberSeries": [...], "customers": [...], "salesInvoices": [...]}``. ``value`` is what
+Business Central returns for ``customerPaymentJournals?$expand=customerPayments``; the sibling
+collections are Ledgerdesk's addition, so the file can be imported into an empty company.
+
+Import reads the same shape (a deep insert), validates every record against its schema, then
+creates everything in one transaction through the services, which check the references.
+Nothing is written when anything is wrong; each problem names its record and field.
+Amounts are read with ``parse_float=Decimal`` and written as JSON numbers: both exact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from app.db import Database
+from app.domain.errors import FieldError, Invalid
+from app.domain.schemas import (
+    AccountCreate,
+    CompanyCreate,
+    CustomerCreate,
+    JournalCreate,
+    NumberSeriesCreate,
+    PaymentCreate,
+    SalesInvoiceCreate,
+)
+from app.domain.validation import parse
+from app.services import exporting, importing
+from app.services.importing import ImportBatch, ImportSummary, Item, JournalItem, problem
+
+M = TypeVar("M", bound=BaseModel)
+
+JOURNALS = "value"
+PAYMENTS = "customerPayments"
+JOURNAL_LABEL = "customerPaymentJournals"
+# Ledgerdesk's additions: master data the journals name, as sibling collections.
+ACCOUNTS, NUMBER_SERIES, CUSTOMERS, SALES_INVOICES = (
+    "accounts", "numberSeries", "customers", "salesInvoices")
+MASTER_COLLECTIONS = (ACCOUNTS, NUMBER_SERIES, CUSTOMERS, SALES_INVOICES)
+# Ledgerdesk's addition on a journal: its No. Series (Business Central keeps it on the batch
+# but its API does not show it).
+JOURNAL_SERIES = "numberSeriesCode"
+
+# Read-only properties of a read model that a create does not take: dropped on import.
+_READ_ONLY: dict[str, tuple[str, ...]] = {
+    SALES_INVOICES: ("customerName", "status"),
+    JOURNALS: (PAYMENTS,),
+    PAYMENTS: ("journalId",),  # the journal it sits in decides
+}
+# A reference given both ways: ids from another company mean nothing here, so the number wins.
+_ID_WHEN_NUMBER: dict[str, tuple[tuple[str, str], ...]] = {
+    CUSTOMERS: (("receivablesAccountId", "receivablesAccountNumber"),),
+    SALES_INVOICES: (("customerId", "customerNumber"),),
+    JOURNALS: (("balancingAccountId", "balancingAccountNumber"),),
+    PAYMENTS: (("customerId", "customerNumber"),
+               ("appliesToInvoiceId", "appliesToInvoiceNumber")),
+}
+
+
+class FileFormatError(Invalid):
+    """The file cannot be read as an import at all (not JSON, wrong shape, not UTF-8)."""
+
+
+# --- export --------------------------------------------------------------------------------
+
+def export_document(db: Database, company_id: uuid.UUID, *,
+                    journals_only: bool = False) -> dict[str, Any]:
+    """The company's journals with their lines, plus (unless ``journals_only``) the master
+    data they need, as a JSON-ready dict."""
+    books = exporting.snapshot(db, company_id)
+    value = []
+    for entry in books.journals:
+        journal = entry.journal.to_json()
+        if not journals_only:
+            journal[JOURNAL_SERIES] = entry.journal.number_series_code or ""
+        journal[PAYMENTS] = [line.to_json() for line in entry.payments]
+        value.append(journal)
+    document: dict[str, Any] = {JOURNALS: value}
+    if not journals_only:
+        document[ACCOUNTS] = [a.to_json() for a in books.accounts]
+        document[NUMBER_SERIES] = [s.to_json() for s in books.number_series]
+        document[CUSTOMERS] = [c.to_json() for c in books.customers]
+        document[SALES_INVOICES] = [i.to_json() for i in books.sales_invoices]
+    return document
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The file's text. Decimals (as ``read_document`` gives them) are written as numbers."""
+    return json.dumps(document, indent=2, ensure_ascii=False, default=_decimal) + "\n"
+
+
+def _decimal(value: object) -> object:
+    if isinstance(value, Decimal) and value.is_finite():
+        if value == value.to_integral_value():
+            return int(value)
+        carrier = float(value)
+        if Decimal(repr(carrier)) == value:  # the number's text is the decimal's: exact
+            return carrier
+        raise ValueError(f"{value} cannot be written exactly as a JSON number")
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then one rename.
+
+    A failed export never leaves half a file, and never damages the file it would replace.
+    The file is readable by its owner only (it holds the books), unless it already existed.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OSError(21, "is a folder, not a file", str(path))
+    folder = path.parent
+    if not folder.is_dir():
+        raise OSError(2, "the folder does not exist", str(folder))
+    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                             dir=folder)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write in this folder ({exc.strerror})",
+                      str(folder)) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(temp_name, mode)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def export_to_file(db: Database, company_id: uuid.UUID, path: Path, *,
+                   journals_only: bool = False) -> dict[str, Any]:
+    document = export_document(db, company_id, journals_only=journals_only)
+    write_atomically(path, dumps(document))
+    return document
+
+
+# --- import --------------------------------------------------------------------------------
+
+def read_document(path: Path) -> Any:
+    """The file's JSON, amounts as exact Decimals. OSError for a file that cannot be read."""
+    path = Path(path)
+    if path.is_dir():
+        raise OSError(21, "is a folder, not a file", str(path))
+    with path.open("rb") as handle:
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileFormatError(f"{path} is not a JSON file (it is not UTF-8 text).") from None
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                              f"column {exc.colno}.") from None
+    except RecursionError:
+        raise FileFormatError(f"{path} is nested too deeply to be an import file.") from None
+
+
+def _shape_error(what: str) -> FileFormatError:
+    return FileFormatError(
+        f"{what} does not hold customer payment journals: expected a JSON object "
+        '{"value": [ {journal..., "customerPayments": [...]} ]}.')
+
+
+def _label(collection: str, index: int, record: Any, key: str, what: str = "") -> str:
+    """``customers[3] (C10030)``; ``customerPayments[3] (line 40000)``. Indexes count from 0."""
+    shown = record.get(key) if isinstance(record, dict) else None
+    if isinstance(shown, str | int | Decimal) and not isinstance(shown, bool) \
+            and str(shown).strip():
+        return f"{collection}[{index}] ({what}{str(shown).strip()})"
+    return f"{collection}[{index}]"
+
+
+def _input(collection: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The record as a create body: read-only properties out, ids out where a number is."""
+    data = {k: v for k, v in record.items() if k not in _READ_ONLY.get(collection, ())}
+    for id_key, number_key in _ID_WHEN_NUMBER.get(collection, ()):
+        number = data.get(number_key)
+        if isinstance(number, str) and number.strip():
+            data.pop(id_key, None)
+    return data
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.problems: list[FieldError] = []
+        self.invalid: dict[str, dict[str, str]] = {}  # records that failed, see ImportBatch
+
+    def record(self, model: type[M], collection: str, label: str, record: Any) -> M | None:
+        if not isinstance(record, dict):
+            self.problems.append(problem(label, FieldError(None, "must be a JSON object.")))
+            return None
+        try:
+            return parse(model, _input(collection, record))
+        except Invalid as exc:
+            self.problems.extend(problem(label, e) for e in exc.errors)
+            return None
+
+    def collection(self, document: dict[str, Any], key: str, model: type[M],
+                   number_key: str) -> list[Item[M]]:
+        records = document.get(key, [])
+        if not isinstance(records, list):
+            self.problems.append(FieldError(key, f"{key}: must be a list."))
+            return []
+        items = []
+        for index, record in enumerate(records):
+            label = _label(key, index, record, number_key)
+            parsed = self.record(model, key, label, record)
+            if parsed is not None:
+                items.append(Item(label, parsed))
+            elif isinstance(record, dict) and isinstance(record.get(number_key), str):
+                number = record[number_key].strip().upper()
+                self.invalid.setdefault(key, {}).setdefault(number, label)
+        return items
+
+
+def parse_document(document: Any, what: str = "The file") -> tuple[ImportBatch,
+                                                                   list[FieldError]]:
+    """Check the shape and every record's schema. Returns the valid records and the problems.
+
+    Raises FileFormatError when the document is not an import at all."""
+    if not isinstance(document, dict) or not isinstance(document.get(JOURNALS), list):
+        raise _shape_error(what)
+    known = {JOURNALS, *MASTER_COLLECTIONS}
+    unknown = sorted(k for k in document if k not in known and not k.startswith("@odata."))
+    if unknown:
+        raise FileFormatError(
+            f"{what} has properties Ledgerdesk does not know: {', '.join(unknown)} "
+            f"(it reads {', '.join(sorted(known))}).")
+    parser = _Parser()
+    batch = ImportBatch(
+        accounts=parser.collection(document, ACCOUNTS, AccountCreate, "number"),
+        number_series=parser.collection(document, NUMBER_SERIES, NumberSeriesCreate, "code"),
+        customers=parser.collection(document, CUSTOMERS, CustomerCreate, "number"),
+        sales_invoices=parser.collection(document, SALES_INVOICES, SalesInvoiceCreate,
+                                         "number"),
+        invalid=parser.invalid,
+    )
+    for index, record in enumerate(document[JOURNALS]):
+        label = _label(JOURNAL_LABEL, index, record, "code")
+        journal = parser.record(JournalCreate, JOURNALS, label, record)
+        lines = record.get(PAYMENTS, []) if isinstance(record, dict) else []
+        if not isinstance(lines, list):
+            parser.problems.append(problem(label, FieldError(PAYMENTS, f"{PAYMENTS} must be a "
+                                                                       "list.")))
+            continue
+        items = []
+        for line_index, line in enumerate(lines):
+            line_label = f"{label}.{_label(PAYMENTS, line_index, line, 'lineNumber', 'line ')}"
+            # Each line is checked even when its journal is not, so one run says everything.
+            payment = parser.record(PaymentCreate, PAYMENTS, line_label, line)
+            if payment is not None:
+                items.append(Item(line_label, payment))
+        if journal is not None:
+            batch.journals.append(JournalItem(label, journal, items))
+    return batch, parser.problems
+
+
+def import_document(db: Database, document: Any, *, company_id: uuid.UUID | None = None,
+                    new_company: CompanyCreate | None = None,
+                    what: str = "The file") -> ImportSummary:
+    batch, problems = parse_document(document, what)
+    return importing.run(db, batch, company_id=company_id, new_company=new_company,
+                         known_problems=problems, what=what)
+
+
+def import_file(db: Database, path: Path, *, company_id: uuid.UUID | None = None,
+                new_company: CompanyCreate | None = None) -> ImportSummary:
+    return import_document(db, read_document(path), company_id=company_id,
+                           new_company=new_company, what=str(path))

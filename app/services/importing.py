@@ -1,0 +1,263 @@
+"""Importing a batch of records (journals with their lines, and the master data they name)
+in ONE transaction, through the same create rules as every other path.
+
+The caller (app/io) has already validated each record against its Pydantic schema and hands
+over the valid ones, labelled by where they stand in the file. Here every record is created
+inside its own savepoint, so one bad record does not stop the others from being checked:
+all the problems are collected, and if there is any, the whole transaction is rolled back
+and nothing is written. Master data (accounts, number series, customers, sales invoices) is
+created when its number does not exist in the company; an existing record with that number
+is used as it is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.db.models import Account, Customer, NumberSeries, SalesInvoice
+from app.domain.errors import DomainError, FieldError, Invalid
+from app.domain.schemas import (
+    AccountCreate,
+    CompanyCreate,
+    CompanyRead,
+    CustomerCreate,
+    JournalCreate,
+    NumberSeriesCreate,
+    PaymentCreate,
+    SalesInvoiceCreate,
+)
+from app.services import (
+    accounts,
+    companies,
+    customers,
+    invoices,
+    journals,
+    number_series,
+    payments,
+)
+from app.services.common import get_company
+
+T = TypeVar("T")
+
+MAX_ERRORS = 100  # shown; the count of the rest is given
+
+
+@dataclass(frozen=True)
+class Item(Generic[T]):
+    """One record of the file: where it stands (``customers[3] (C10030)``) and its data."""
+
+    label: str
+    data: T
+
+
+@dataclass(frozen=True)
+class JournalItem:
+    label: str
+    data: JournalCreate
+    payments: list[Item[PaymentCreate]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    accounts: list[Item[AccountCreate]] = field(default_factory=list)
+    number_series: list[Item[NumberSeriesCreate]] = field(default_factory=list)
+    customers: list[Item[CustomerCreate]] = field(default_factory=list)
+    sales_invoices: list[Item[SalesInvoiceCreate]] = field(default_factory=list)
+    journals: list[JournalItem] = field(default_factory=list)
+    # Records of the file that failed their schema, by kind then number -> label, so that a
+    # record naming one is told "it is in the file but could not be imported", not "missing".
+    invalid: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+# A reference property -> the kind of record it names, and that kind's name in messages.
+REFERENCES = {
+    "customerNumber": ("customers", "Customer"),
+    "receivablesAccountNumber": ("accounts", "G/L Account"),
+    "balancingAccountNumber": ("accounts", "G/L Account"),
+    "appliesToInvoiceNumber": ("salesInvoices", "Sales invoice"),
+    "numberSeriesCode": ("numberSeries", "No. Series"),
+}
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    company: CompanyRead
+    company_created: bool
+    journals: int
+    payments: int
+    created: dict[str, int]  # master data created, by collection name
+    existing: dict[str, int]  # master data already there with the same number, used as is
+
+    def line(self) -> str:
+        """One line for the command line."""
+        made = ", ".join(f"{n} {name}" for name, n in self.created.items())
+        text = (f"Imported into {self.company.name}"
+                f"{' (new company)' if self.company_created else ''}: "
+                f"{self.journals} journal{'s' if self.journals != 1 else ''}, "
+                f"{self.payments} payment line{'s' if self.payments != 1 else ''}; "
+                f"created {made}")
+        kept = ", ".join(f"{n} {name}" for name, n in self.existing.items() if n)
+        if kept:
+            text += f"; already there, used as is: {kept}"
+        return text + "."
+
+
+class ImportRejected(Invalid):
+    """Nothing was imported. ``errors`` holds a headline, then each problem (capped)."""
+
+    def __init__(self, problems: Sequence[FieldError], what: str = "The file") -> None:
+        count = len(problems)
+        headline = (f"{what} was not imported: {count} problem{'s' if count != 1 else ''} "
+                    "found, nothing was written.")
+        shown = list(problems[:MAX_ERRORS])
+        if count > MAX_ERRORS:
+            shown.append(FieldError(None, f"... and {count - MAX_ERRORS} more."))
+        super().__init__(headline, errors=[FieldError(None, headline), *shown])
+        self.problems = list(problems)
+
+
+def problem(label: str, error: FieldError) -> FieldError:
+    """``label: field: message`` (the field is left out when the message is about the record)."""
+    where = f"{label}: {error.field}: " if error.field else f"{label}: "
+    return FieldError(error.field, where + error.message)
+
+
+class _Run:
+    def __init__(self, session: Session, company_id: uuid.UUID,
+                 invalid: dict[str, dict[str, str]]) -> None:
+        self.session = session
+        self.company_id = company_id
+        self.problems: list[FieldError] = []
+        self.invalid = {kind: dict(numbers) for kind, numbers in invalid.items()}
+
+    def attempt(self, label: str, action: Callable[..., T], *args: Any) -> T | None:
+        """Run one record's create in a savepoint; a domain error is noted, not raised.
+
+        The record's data is the last argument."""
+        try:
+            with self.session.begin_nested():
+                return action(self.session, self.company_id, *args)
+        except DomainError as exc:
+            self.refused(label, exc, args[-1])
+            return None
+
+    def refused(self, label: str, exc: DomainError, data: Any) -> None:
+        self.problems.extend(problem(label, self._explained(e, data)) for e in exc.errors)
+
+    def _explained(self, error: FieldError, data: Any) -> FieldError:
+        """'Customer C1 does not exist' is misleading when C1 is in the file but invalid."""
+        if error.field not in REFERENCES or not isinstance(data, BaseModel):
+            return error
+        kind, name = REFERENCES[error.field]
+        value = data.model_dump(by_alias=True).get(error.field)
+        where = self.invalid.get(kind, {}).get(value) if isinstance(value, str) else None
+        if where is None:
+            return error
+        return FieldError(error.field, f"{name} {value} is in the file but could not be "
+                                       f"imported (see {where}).")
+
+    def note(self, label: str, field_name: str | None, message: str) -> None:
+        self.problems.append(problem(label, FieldError(field_name, message)))
+
+    def exists(self, model: Any, column: str, value: str) -> bool:
+        return self.session.scalar(
+            select(model.id).where(model.company_id == self.company_id,
+                                   getattr(model, column) == value).limit(1)) is not None
+
+    def master(self, kind: str, items: Sequence[Item[Any]], model: Any, column: str,
+               label: str, create: Callable[..., object]) -> tuple[int, int]:
+        """Create the records whose number is new; count those already there."""
+        created = existing = 0
+        seen: dict[str, str] = {}
+        for item in items:
+            number = getattr(item.data, column)
+            field_name = "code" if column == "code" else "number"
+            if number in seen:
+                self.note(item.label, field_name,
+                          f"{label} {number} appears twice in the file (also {seen[number]}).")
+                continue
+            seen[number] = item.label
+            if self.exists(model, column, number):
+                existing += 1
+                continue
+            if self.attempt(item.label, create, item.data) is not None:
+                created += 1
+            else:
+                self.invalid.setdefault(kind, {})[number] = item.label
+        return created, existing
+
+
+def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None,
+        new_company: CompanyCreate | None = None,
+        known_problems: Sequence[FieldError] = (), what: str = "The file") -> ImportSummary:
+    """Import ``batch`` into a company (or into ``new_company``, created in the same
+    transaction). ``known_problems`` are the caller's own findings (records that failed their
+    schema): the rest is still checked, so one run reports everything, and nothing is written.
+    Raises ImportRejected listing every problem."""
+    if (company_id is None) == (new_company is None):
+        raise ValueError("give either company_id or new_company")
+    with db.transaction() as session:
+        if new_company is not None:
+            try:
+                company = companies.create_in(session, new_company)
+            except DomainError as exc:
+                raise ImportRejected([problem("company", e) for e in exc.errors], what) \
+                    from None
+        else:
+            assert company_id is not None
+            company = get_company(session, company_id)
+        state = _Run(session, company.id, batch.invalid)
+        created: dict[str, int] = {}
+        existing: dict[str, int] = {}
+        for name, kind, items, model, column, label, create in (
+                ("accounts", "accounts", batch.accounts, Account, "number", "G/L Account",
+                 accounts.create_in),
+                ("number series", "numberSeries", batch.number_series, NumberSeries, "code",
+                 "No. Series", number_series.create_in),
+                ("customers", "customers", batch.customers, Customer, "number", "Customer",
+                 customers.create_in),
+                ("sales invoices", "salesInvoices", batch.sales_invoices, SalesInvoice,
+                 "number", "Sales invoice", invoices.create_in)):
+            created[name], existing[name] = state.master(kind, items, model, column, label,
+                                                         create)
+
+        journal_count = payment_count = 0
+        codes: dict[str, str] = {}
+        for journal_item in batch.journals:
+            code = journal_item.data.code
+            if code in codes:
+                state.note(journal_item.label, "code",
+                           f"The journal code {code} appears twice in the file "
+                           f"(also {codes[code]}).")
+                continue
+            codes[code] = journal_item.label
+            journal = state.attempt(journal_item.label, journals.create_in, journal_item.data)
+            if journal is None:
+                continue
+            journal_count += 1
+            # The lines go through the same rules one by one, but are kept in memory and
+            # written in one bulk insert (no savepoint or flush per line: see BatchLines).
+            lines = payments.BatchLines(session, company.id, journal.id)
+            lines.prefetch(item.data for item in journal_item.payments)
+            for item in journal_item.payments:
+                try:
+                    lines.add(item.data)
+                except DomainError as exc:
+                    state.refused(item.label, exc, item.data)
+            payment_count += lines.write()
+
+        problems = [*known_problems, *state.problems]
+        if problems:
+            raise ImportRejected(problems, what)  # rolls the whole transaction back
+        return ImportSummary(
+            company=companies.to_read(company), company_created=new_company is not None,
+            journals=journal_count, payments=payment_count, created=created,
+            existing=existing)

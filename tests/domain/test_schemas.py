@@ -1,0 +1,113 @@
+"""Schemas: the reference's limits, camelCase aliases, BC's annotations and empty GUIDs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from app.domain.errors import Invalid
+from app.domain.schemas import (
+    CustomerCreate,
+    JournalCreate,
+    PaymentCreate,
+    PaymentUpdate,
+    make_etag,
+    parse_etag,
+)
+from app.domain.validation import parse
+
+
+@pytest.mark.parametrize(("model", "field", "limit", "base"), [
+    (JournalCreate, "code", 10, {}),
+    (JournalCreate, "displayName", 100, {"code": "J"}),
+    (JournalCreate, "balancingAccountNumber", 20, {"code": "J"}),
+    (PaymentCreate, "customerNumber", 20, {}),
+    (PaymentCreate, "documentNumber", 20, {}),
+    (PaymentCreate, "externalDocumentNumber", 35, {}),
+    (PaymentCreate, "appliesToInvoiceNumber", 20, {}),
+    (PaymentCreate, "description", 100, {}),
+    (PaymentCreate, "comment", 250, {}),
+    (PaymentCreate, "journalDisplayName", 10, {}),
+    (CustomerCreate, "displayName", 100, {"number": "C1"}),
+    (CustomerCreate, "number", 20, {"displayName": "x"}),
+])
+def test_limits(model: type[BaseModel], field: str, limit: int, base: dict[str, Any]) -> None:
+    assert getattr(parse(model, {**base, field: "x" * limit}), _attr(model, field))
+    with pytest.raises(Invalid) as err:
+        parse(model, {**base, field: "x" * (limit + 1)})
+    assert err.value.field == field
+    assert err.value.message == (f"The length of {field} is {limit + 1}, but it must be less "
+                                 f"than or equal to {limit} characters.")
+
+
+def _attr(model: type[BaseModel], alias: str) -> str:
+    return next(name for name, f in model.model_fields.items() if f.alias == alias)
+
+
+def test_codes_are_upper_cased_texts_are_not() -> None:
+    line = parse(PaymentCreate, {"documentNumber": " g001 ", "description": " Cheque no. 5 ",
+                                 "customerNumber": "c10000"})
+    assert (line.document_number, line.customer_number) == ("G001", "C10000")
+    assert line.description == "Cheque no. 5"
+
+
+def test_annotations_and_read_only_properties_are_ignored_on_input() -> None:
+    line = parse(PaymentCreate, {"@odata.etag": 'W/"3"', "@odata.type": "#x", "id": "nonsense",
+                                 "lastModifiedDateTime": "2020-01-01T00:00:00Z",
+                                 "amount": -5})
+    assert line.model_fields_set == {"amount"}
+
+
+def test_unknown_properties_are_refused() -> None:
+    with pytest.raises(Invalid) as err:
+        parse(PaymentCreate, {"ammount": -5})
+    assert (err.value.field, err.value.message) == ("ammount", "ammount is not a property of "
+                                                               "this resource.")
+
+
+def test_every_error_is_reported() -> None:
+    with pytest.raises(Invalid) as err:
+        parse(PaymentCreate, {"amount": "1.001", "postingDate": "31/12/2026", "lineNumber": -1})
+    assert {e.field for e in err.value.errors} == {"amount", "postingDate", "lineNumber"}
+    messages = {e.field: e.message for e in err.value.errors}
+    assert messages["postingDate"] == "postingDate must be a date (YYYY-MM-DD), not '31/12/2026'."
+    assert messages["lineNumber"] == "lineNumber must be at least 0."
+
+
+def test_empty_guid_means_none() -> None:
+    line = parse(PaymentCreate, {"customerId": "00000000-0000-0000-0000-000000000000",
+                                 "appliesToInvoiceId": ""})
+    assert line.customer_id is None and line.applies_to_invoice_id is None
+    with pytest.raises(Invalid) as err:
+        parse(PaymentCreate, {"customerId": "not-a-guid"})
+    assert err.value.message == "customerId must be a GUID, not 'not-a-guid'."
+
+
+def test_snake_case_names_work_too() -> None:
+    some = uuid.uuid4()
+    assert parse(PaymentCreate, {"customer_id": str(some)}).customer_id == some
+
+
+def test_update_sends_only_what_changed() -> None:
+    update = parse(PaymentUpdate, {"amount": -3, "comment": "x"})
+    assert set(update.changes()) == {"amount", "comment"}
+
+
+def test_customer_blocked_blank_forms() -> None:
+    for blank in ("", " ", "_x0020_"):
+        assert parse(CustomerCreate, {"number": "C", "displayName": "D",
+                                      "blocked": blank}).blocked == " "
+    with pytest.raises(Invalid) as err:
+        parse(CustomerCreate, {"number": "C", "displayName": "D", "blocked": "Everything"})
+    assert err.value.field == "blocked"
+
+
+def test_etags() -> None:
+    assert make_etag(4) == 'W/"4"'
+    assert parse_etag('W/"4"') == 4
+    assert parse_etag("*") is None
+    with pytest.raises(ValueError, match="concurrency token"):
+        parse_etag("W/\"abc\"")
