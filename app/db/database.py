@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
-SCHEMA_HEAD = "0001_initial"
+SCHEMA_HEAD = "0002_browse_indexes"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

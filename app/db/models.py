@@ -228,10 +228,16 @@ class Payment(Record):
     __tablename__ = "payment"
     __table_args__ = (
         UniqueConstraint("journal_id", "line_number"),
-        Index("ix_payment_journal_id_amount", "journal_id", "amount"),
-        Index("ix_payment_journal_id_customer_number", "journal_id", "customer_number"),
-        Index("ix_payment_journal_id_posting_date", "journal_id", "posting_date"),
-        Index("ix_payment_journal_id_document_number", "journal_id", "document_number"),
+        # The grid's sort orders, each with the line number as tiebreak, so a page at any
+        # offset is read from the index alone (app/services/browse.py, DESIGN.md 10).
+        Index("ix_payment_journal_id_amount_line_number",
+              "journal_id", "amount", "line_number"),
+        Index("ix_payment_journal_id_customer_number_line_number",
+              "journal_id", "customer_number", "line_number"),
+        Index("ix_payment_journal_id_posting_date_line_number",
+              "journal_id", "posting_date", "line_number"),
+        Index("ix_payment_journal_id_document_number_line_number",
+              "journal_id", "document_number", "line_number"),
         Index("ix_payment_customer_id", "customer_id"),
         Index("ix_payment_applies_to_invoice_id", "applies_to_invoice_id"),
     )

@@ -1,19 +1,26 @@
-"""Fixtures for the editing tests: a fixed locale, message boxes answered by the test."""
+"""GUI fixtures: a fixed locale, message boxes answered by the test, a main window on the
+demo database with its settings isolated in a temp file."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale
+from pytestqt.qtbot import QtBot
 
 from app.db import Database
+from app.domain.schemas import CompanyRead
 from app.ui import messages
+from app.ui.main_window import MainWindow
+from app.ui.settings import Settings
 
 
 @pytest.fixture(autouse=True)
 def _english_locale() -> Iterator[None]:
+    """Amounts and dates as in the US, whatever the machine's locale."""
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     yield
@@ -56,3 +63,17 @@ def ops(qtbot: object, db: Database, boxes: Boxes) -> Iterator[object]:
     operations = Operations(db)
     yield operations
     operations.stack.clear()
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "settings.ini"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, demo: CompanyRead,
+           settings_path: Path) -> Iterator[MainWindow]:
+    main = MainWindow(Settings(settings_path))
+    qtbot.addWidget(main)
+    main.set_database(db)
+    yield main

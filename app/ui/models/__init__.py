@@ -1,0 +1,1 @@
+"""Table models of the main window: lazy pages over the services' query API."""

@@ -1,0 +1,89 @@
+"""The one settings module of the GUI (DESIGN.md 4): window layout, column widths, recent
+files, last company and journal. Nothing else in the app creates a QSettings.
+
+Settings live in an INI file in the user's config folder (app.paths), so a test isolates them
+by passing its own path: ``Settings(tmp_path / "settings.ini")``.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from app import paths
+
+MAX_RECENT_FILES = 8
+
+
+class Settings:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.config_dir() / "ledgerdesk.ini"
+        self._q = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    # --- window layout ---------------------------------------------------------------------
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._q.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self._q.setValue("window/geometry", value)
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    def set_window_state(self, value: QByteArray) -> None:
+        self._q.setValue("window/state", value)
+
+    def header_state(self, view_name: str) -> QByteArray | None:
+        """Column widths, order and sort indicator of a view, by its objectName."""
+        return self._bytes(f"headers/{view_name}")
+
+    def set_header_state(self, view_name: str, value: QByteArray) -> None:
+        self._q.setValue(f"headers/{view_name}", value)
+
+    # --- recent files ----------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value: Any = self._q.value("files/recent", [])
+        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
+            value = [value]
+        return [str(v) for v in value or [] if v]
+
+    def add_recent_file(self, path: str) -> None:
+        files = [path, *(f for f in self.recent_files() if f != path)][:MAX_RECENT_FILES]
+        self._q.setValue("files/recent", files)
+
+    # --- last company and journal, per database --------------------------------------------
+    @staticmethod
+    def _db_key(database: str) -> str:
+        return f"{zlib.crc32(database.encode()):08x}{len(database):04x}"
+
+    def _uuid(self, key: str) -> uuid.UUID | None:
+        value = self._q.value(key)
+        try:
+            return uuid.UUID(str(value)) if value else None
+        except ValueError:
+            return None
+
+    def last_company(self, database: str) -> uuid.UUID | None:
+        return self._uuid(f"db-{self._db_key(database)}/company")
+
+    def set_last_company(self, database: str, company_id: uuid.UUID) -> None:
+        self._q.setValue(f"db-{self._db_key(database)}/company", str(company_id))
+
+    def last_journal(self, database: str, company_id: uuid.UUID) -> uuid.UUID | None:
+        return self._uuid(f"db-{self._db_key(database)}/journal-{company_id.hex}")
+
+    def set_last_journal(self, database: str, company_id: uuid.UUID,
+                         journal_id: uuid.UUID) -> None:
+        self._q.setValue(f"db-{self._db_key(database)}/journal-{company_id.hex}",
+                         str(journal_id))
+
+    def sync(self) -> None:
+        self._q.sync()
