@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import subprocess
@@ -30,14 +31,32 @@ def test_self_test_passes_offscreen_and_leaves_no_trace(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_missing_main_window_fails_in_one_line(qtbot: QtBot,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "app.ui.main_window", None)  # import raises ImportError
+def test_a_qt_that_cannot_load_fails_in_one_line(qtbot: QtBot,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # As on a machine without Qt's system libraries: importing the window part fails.
+    monkeypatch.setitem(sys.modules, "app.ui.selftest", None)
     out, err = io.StringIO(), io.StringIO()
     assert selftest.run(out, err) == 1
     assert out.getvalue() == ""
-    assert err.getvalue().startswith("self-test failed: main window missing")
+    assert err.getvalue().startswith("self-test failed: the Qt interface cannot be loaded (")
     assert err.getvalue().count("\n") == 1
+
+
+def test_a_view_that_never_shows_the_lines_is_reported(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.ui.selftest import check_main_window
+
+    made = selftest.create_records(tmp_path / "books.sqlite")
+    expecting_two = dataclasses.replace(made, line_count=2)
+    with pytest.raises(selftest.SelfTestFailure,
+                       match=r"^paymentsView did not show 2 row\(s\) within 0.5 s \(it shows 1\)$"):
+        check_main_window(tmp_path / "books.sqlite", expecting_two, timeout=0.5)
+
+
+def test_the_window_part_passes_on_what_the_services_made(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.ui.selftest import check_main_window
+
+    made = selftest.create_records(tmp_path / "books.sqlite")
+    assert check_main_window(tmp_path / "books.sqlite", made) > 0
 
 
 def test_an_unexpected_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) -> None:

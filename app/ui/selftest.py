@@ -7,7 +7,6 @@ journal's lines. The window is shown, offscreen unless the caller chose a platfo
 
 from __future__ import annotations
 
-import importlib
 import sys
 import time
 from collections.abc import Callable
@@ -21,10 +20,12 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from app.selftest import Made, SelfTestFailure
 from app.ui.identity import app_icon, apply_identity
+from app.ui.main_window import MainWindow
+from app.ui.settings import Settings
 
 TIMEOUT_S = 10.0
 # Harmless notes of the offscreen platform (size hints, raise(), keyboard grabs), kept out of
@@ -56,39 +57,31 @@ def _check_main_window(db_path: Path, made: Made, timeout: float) -> float:
     apply_identity(app)
     if app_icon().pixmap(64, 64).isNull():
         raise SelfTestFailure("the application icon cannot be drawn (SVG support missing?)")
-    try:
-        MainWindow = importlib.import_module("app.ui.main_window").MainWindow
-    except (ImportError, AttributeError) as exc:
-        raise SelfTestFailure(f"main window missing (app.ui.main_window: {exc})") from None
-
     from app.db import open_database
 
     db = open_database(db_path)
     # The window's settings (layout, recent files, last company) go to the temporary folder:
     # a self-test leaves the user's settings alone.
-    window = MainWindow(_private_settings(db_path.parent))
+    window = MainWindow(Settings(db_path.parent / "settings.ini"))
     try:
         window.set_database(db)
         window.show()
-        _wait(app, window.isVisible, timeout, "the main window never became visible")
+        _wait(app, lambda: window.painted_at is not None, timeout,
+              "the main window was never painted")
         shown_after = time.perf_counter() - started
+        views = {}
         for name in ("companiesView", "journalsView", "paymentsView"):
-            if window.findChild(QWidget, name) is None:
+            found = window.findChild(QAbstractItemView, name)
+            if found is None:
                 raise SelfTestFailure(f"the main window has no view named {name}")
+            views[name] = found
         window.select_company(made.company_id)
         window.select_journal(made.journal_id)
-        view = window.findChild(QAbstractItemView, "paymentsView")
-        if view is None:
-            raise SelfTestFailure("paymentsView is not an item view")
-
-        def loaded() -> bool:
-            model = view.model()
-            return model is not None and model.rowCount() == made.line_count
-
-        _wait(app, loaded, timeout,
-              f"paymentsView did not show the journal's {made.line_count} line(s) "
-              f"within {timeout:.0f} s")
-        model = view.model()
+        # The views may load later (lazy models): wait until each shows what was created.
+        for name, rows in (("companiesView", 1), ("journalsView", 1),
+                           ("paymentsView", made.line_count)):
+            _wait_rows(app, views[name], rows, timeout)
+        model = views["paymentsView"].model()
         wanted = (made.customer_number, made.customer_name)
         if not _shows_any(model, wanted):
             raise SelfTestFailure(
@@ -111,6 +104,20 @@ def _wait(app: QApplication, condition: Callable[[], bool], timeout: float,
         time.sleep(0.01)
 
 
+def _row_count(view: QAbstractItemView) -> int:
+    model = view.model()
+    return -1 if model is None else model.rowCount()
+
+
+def _wait_rows(app: QApplication, view: QAbstractItemView, rows: int, timeout: float) -> None:
+    try:
+        _wait(app, lambda: _row_count(view) == rows, timeout, "")
+    except SelfTestFailure:
+        raise SelfTestFailure(
+            f"{view.objectName()} did not show {rows} row(s) within {timeout:g} s "
+            f"(it shows {_row_count(view)})") from None
+
+
 def _shows_any(model: QAbstractItemModel, texts: tuple[str, ...]) -> bool:
     """True if some cell of the first row displays one of ``texts``."""
     for column in range(model.columnCount()):
@@ -119,10 +126,3 @@ def _shows_any(model: QAbstractItemModel, texts: tuple[str, ...]) -> bool:
             return True
     return False
 
-
-def _private_settings(folder: Path) -> object | None:
-    try:
-        settings = importlib.import_module("app.ui.settings")
-    except ImportError:  # a main window without a settings module: it takes None
-        return None
-    return settings.Settings(folder / "settings.ini")
