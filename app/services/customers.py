@@ -10,7 +10,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Account, Customer, Payment, SalesInvoice, utc_now
+from app.db.models import Account, CustLedgerEntry, Customer, Payment, SalesInvoice, utc_now
 from app.domain.errors import Conflict
 from app.domain.schemas import CustomerCreate, CustomerRead, CustomerUpdate
 from app.services.common import (
@@ -122,6 +122,9 @@ def delete(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID, *,
         if session.scalar(select(exists().where(SalesInvoice.customer_id == customer_id))):
             raise Conflict(f"You cannot delete customer {customer.number} because it has "
                            "invoices.", field="number")
+        if session.scalar(select(exists().where(CustLedgerEntry.customer_id == customer_id))):
+            raise Conflict(f"You cannot delete customer {customer.number} because it has "
+                           "ledger entries.", field="number")
         session.delete(customer)
         flush(session)
 

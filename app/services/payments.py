@@ -22,7 +22,15 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Company, Customer, Journal, Payment, SalesInvoice, utc_now
+from app.db.models import (
+    Company,
+    Customer,
+    Journal,
+    Payment,
+    PaymentApplication,
+    SalesInvoice,
+    utc_now,
+)
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.ids import new_id
 from app.domain.money import from_cents
@@ -460,6 +468,7 @@ def _apply_update(session: Session, company_id: uuid.UUID, journal: Journal, pay
                     "applies_to_invoice_number" not in changes:
                 payment.applies_to_invoice_id = None
                 payment.applies_to_invoice_number = ""
+            _clear_applications(session, payment)
 
     if "applies_to_invoice_id" in changes or "applies_to_invoice_number" in changes:
         invoice = _invoice(session, company_id, changes)
@@ -475,6 +484,8 @@ def _apply_update(session: Session, company_id: uuid.UUID, journal: Journal, pay
             _check_invoice(invoice, customer, "appliesToInvoiceNumber")
         payment.applies_to_invoice_id = invoice.id if invoice else None
         payment.applies_to_invoice_number = invoice.number if invoice else ""
+        if invoice is not None:  # Applies-to Doc. No. replaces an Applies-to ID
+            _clear_applications(session, payment)
 
     if changes.get("line_number") is not None and changes["line_number"] != payment.line_number:
         taken = session.scalar(select(Payment.id).where(
@@ -492,6 +503,11 @@ def _apply_update(session: Session, company_id: uuid.UUID, journal: Journal, pay
             if value is None and name != "posting_date":
                 value = "" if name != "amount" else Decimal(0)
             setattr(payment, name, value)
+
+
+def _clear_applications(session: Session, payment: Payment) -> None:
+    session.execute(sql_delete(PaymentApplication)
+                    .where(PaymentApplication.payment_id == payment.id))
 
 
 def delete(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID, *,
