@@ -106,9 +106,40 @@ def test_every_library_the_bundle_leaves_out_is_declared(built: Built) -> None:
         assert build.SYSTEM_LIBS[library] in declared, library
 
 
-def test_upgrade_keeps_the_users_data(built: Built, tmp_path: Path) -> None:
-    """Version A writes the books in the user data folder; version B, unpacked over it
-    (old files removed as dpkg does), finds and opens them."""
+OLDEST_SCHEMA = "0001_initial"
+
+
+def _take_back_to_oldest_schema(books: Path) -> None:
+    """Make the file what an older release left: Alembic's downgrade to the first schema."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from app.db import migrations
+
+    engine = create_engine(f"sqlite:///{books}")
+    try:
+        cfg = migrations.config()
+        with engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.downgrade(cfg, OLDEST_SCHEMA)
+    finally:
+        engine.dispose()
+
+
+def _revision_and_companies(books: Path) -> tuple[str, list[str]]:
+    conn = sqlite3.connect(books)
+    try:
+        (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        names = [r[0] for r in conn.execute("SELECT name FROM company ORDER BY name")]
+    finally:
+        conn.close()
+    return revision, names
+
+
+def test_upgrade_keeps_the_users_data_and_migrates_it(built: Built, tmp_path: Path) -> None:
+    """The books an older version left in the user data folder survive a newer package
+    unpacked over the old one (old files removed, as dpkg does), which migrates them, after
+    a backup, on first start."""
     newer_version = f"{__version__}.post1"
     newer = build.build_deb(built.bundle, built.icons, tmp_path / "newer", tmp_path / "work",
                             version=newer_version)
@@ -125,16 +156,17 @@ def test_upgrade_keeps_the_users_data(built: Built, tmp_path: Path) -> None:
     books = data_home / APP_NAME / "ledgerdesk.sqlite"
     assert books.is_file()
     assert not list(root.rglob("*.sqlite")), "data written inside the installation"
+    _take_back_to_oldest_schema(books)
+    assert _revision_and_companies(books) == (OLDEST_SCHEMA, ["CRONUS Demo"])
 
     shutil.rmtree(root / "opt" / APP_ID)  # the upgrade replaces the whole installed tree
     unpack(newer, root)
     second = run_app(launcher, "demo", env=env)
     assert second.returncode == 0, second.stderr
-    # The newer version opened the same books: the first company is still there.
+    # The newer version opened the same books (the first company is still there), migrated
+    # them to its schema, and kept a copy of the file as it was.
     assert second.stdout.strip() == "CRONUS Demo 2"
-    with sqlite3.connect(books) as conn:
-        names = [r[0] for r in conn.execute("SELECT name FROM company ORDER BY name")]
-        (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    assert names == ["CRONUS Demo", "CRONUS Demo 2"]
-    assert revision == SCHEMA_HEAD
+    assert _revision_and_companies(books) == (SCHEMA_HEAD, ["CRONUS Demo", "CRONUS Demo 2"])
+    (backup,) = books.parent.glob(f"ledgerdesk.*.before-{SCHEMA_HEAD}.backup.sqlite")
+    assert _revision_and_companies(backup) == (OLDEST_SCHEMA, ["CRONUS Demo"])
     assert not list(root.rglob("*.sqlite"))
