@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(parser, sub=False)
     parser.add_argument("--demo", action="store_true",
                         help="add the demo company first if the database holds no company")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation on a temporary database (offscreen "
+                             "window) and exit: 0 if it works, 1 with the reason if not")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="create a demo company and print its name")
@@ -125,6 +128,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return EXIT_OK
+
+
+def _cmd_self_test(_args: argparse.Namespace) -> int:
+    from app import selftest
+
+    return selftest.run()
 
 
 def _cmd_post(args: argparse.Namespace) -> int:
@@ -265,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _cmd_gui)
+    if args.self_test:
+        handler = _cmd_self_test
     try:
         return handler(args)
     except KeyboardInterrupt:
