@@ -166,6 +166,11 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
         if not self._writing:
             super().refresh()
 
+    @property
+    def writing(self) -> bool:
+        """True while this model writes (its own change notices are to be ignored)."""
+        return self._writing
+
     @contextmanager
     def _write(self) -> Iterator[None]:
         self._writing = True
