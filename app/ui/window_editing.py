@@ -189,9 +189,11 @@ class WindowEditing(QObject):
         ops.refusal.connect(w.show_message)
         self.ops = ops
         undo = ops.create_undo_action(w)
+        undo.setIconText("Undo")  # the toolbar stays short; menu and tooltip name the step
         undo.setObjectName("actionUndo")
         undo.setStatusTip("Take back the last change")
         redo = ops.create_redo_action(w)
+        redo.setIconText("Redo")
         redo.setObjectName("actionRedo")
         redo.setStatusTip("Make the change taken back again")
         for widget in (w.editMenu, w.mainToolBar):
