@@ -11,7 +11,7 @@ import sys
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import APP_NAME, __version__
 
@@ -48,12 +48,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(parser, sub=False)
     parser.add_argument("--demo", action="store_true",
                         help="add the demo company first if the database holds no company")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation on a temporary database (offscreen "
+                             "window) and exit: 0 if it works, 1 with the reason if not")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="create a demo company and print its name")
     _add_db_option(demo)
     demo.add_argument("--name", default=None, help="company name (default: CRONUS Demo)")
     demo.set_defaults(handler=_cmd_demo)
+
+    post = commands.add_parser(
+        "post", help="post a customer payment journal (or --preview what posting would write)")
+    _add_db_option(post)
+    _add_company_option(post)
+    post.add_argument("journal", metavar="JOURNAL", help="journal code, e.g. BANK")
+    post.add_argument("--preview", action="store_true",
+                      help="show the entries posting would write; write nothing")
+    post.add_argument("--test-report", action="store_true",
+                      help="list every problem of the journal by line; write nothing")
+    post.set_defaults(handler=_cmd_post)
+
+    reverse = commands.add_parser(
+        "reverse", help="reverse a posted G/L register (new entries with opposite signs)")
+    _add_db_option(reverse)
+    _add_company_option(reverse)
+    reverse.add_argument("register", metavar="REGISTER", type=int,
+                         help="G/L register number")
+    reverse.set_defaults(handler=_cmd_reverse)
 
     export = commands.add_parser(
         "export", help="write a company's payment journals (with their lines) as JSON",
@@ -108,6 +130,50 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_self_test(_args: argparse.Namespace) -> int:
+    from app import selftest
+
+    return selftest.run()
+
+
+def _cmd_post(args: argparse.Namespace) -> int:
+    from app.services import journals, posting
+
+    db = _existing_db(args)
+    try:
+        company_id = _company_id(db, args.company)
+        journal = journals.find_by_code(db, company_id, args.journal)
+        if args.test_report:
+            problems = posting.test_report(db, company_id, journal.id)
+            for problem in problems:
+                print(problem.text())
+            if problems:
+                return EXIT_FAILED
+            print(f"Journal {journal.code}: no problems.")
+            return EXIT_OK
+        if args.preview:
+            preview = posting.preview(db, company_id, journal.id)
+            print(f"Preview of posting journal {preview.journal_code} "
+                  f"(nothing has been posted): {preview.lines_posted} lines")
+            for count in preview.counts:
+                print(f"  {count.table:<28}{count.count:>10}")
+            print(f"  {'Total debit / credit':<28}{preview.total_debit:>16,.2f}"
+                  f"{preview.total_credit:>16,.2f}")
+            shown = preview.gl_entries[:20]
+            print("G/L entries:")
+            for e in shown:
+                print(f"  {e.entry_number:>8} {e.posting_date} {e.document_number:<12} "
+                      f"{e.account_number:<8} {e.amount:>16,.2f}  {e.description}")
+            if len(preview.gl_entries) > len(shown):
+                print(f"  ... and {len(preview.gl_entries) - len(shown)} more")
+            return EXIT_OK
+        register = posting.post(db, company_id, journal.id)
+        print(_register_text(register))
+    finally:
+        db.close()
+    return EXIT_OK
+
+
 def _existing_db(args: argparse.Namespace) -> Database:
     """Open a database that must already exist (export, import into a company)."""
     from app import paths
@@ -139,6 +205,29 @@ def _cmd_export(args: argparse.Namespace) -> int:
                                                          journals_only=args.journals_only))
             sys.stdout.buffer.write(text.encode("utf-8"))
             sys.stdout.flush()
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def _register_text(register: Any) -> str:
+    cust = (f", customer entries {register.from_cust_entry_number}.."
+            f"{register.to_cust_entry_number}" if register.from_cust_entry_number else "")
+    return (f"G/L Register {register.number} ({register.source_code}, journal "
+            f"{register.journal_code}): G/L entries {register.from_entry_number}.."
+            f"{register.to_entry_number}{cust}; debit {register.total_debit:,.2f}, credit "
+            f"{register.total_credit:,.2f}")
+
+
+def _cmd_reverse(args: argparse.Namespace) -> int:
+    from app.services import posting
+
+    db = _existing_db(args)
+    try:
+        result = posting.reverse(db, _company_id(db, args.company), args.register)
+        print(f"Reversed G/L Register {result.reversed_register_number}; "
+              f"{result.reopened_entries} entries reopened.")
+        print(_register_text(result.reversal))
     finally:
         db.close()
     return EXIT_OK
@@ -185,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _cmd_gui)
+    if args.self_test:
+        handler = _cmd_self_test
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
-SCHEMA_HEAD = "0002_browse_indexes"
+SCHEMA_HEAD = "0003_ledgers"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -75,6 +75,7 @@ class Database:
         self.url = engine.url.render_as_string(hide_password=True)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE") \
             if engine.dialect.name == "sqlite" else engine
+        self._writer_engine = writer
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._reader = sessionmaker(engine, expire_on_commit=False)
 
@@ -83,6 +84,28 @@ class Database:
         """One unit of work: commits at the end, rolls everything back on any exception."""
         with self._writer.begin() as session:
             yield session
+
+    @contextmanager
+    def durable_transaction(self) -> Iterator[Session]:
+        """A transaction whose commit is on disk before it returns (posting): SQLite runs it
+        with ``PRAGMA synchronous=FULL``, which can only be set outside a transaction."""
+        if not self.is_sqlite:
+            with self.transaction() as session:
+                yield session
+            return
+        with self._writer_engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA synchronous=FULL")
+            # A big posting touches many index pages: keep them in memory (64 MB) rather
+            # than spilling them to the WAL half-way.
+            raw.execute("PRAGMA cache_size=-65536")
+            try:
+                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
+                    yield session
+            finally:
+                raw.execute("PRAGMA synchronous=NORMAL")
+                raw.execute("PRAGMA cache_size=-2000")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

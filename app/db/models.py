@@ -24,6 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -112,6 +113,10 @@ class Company(Record):
     allow_posting_to: Mapped[date | None] = mapped_column(Date)
     # The Cash Receipts template's No. Series, inherited by new payment journals.
     receipts_number_series_code: Mapped[str | None] = mapped_column(String(20))
+    # Posting setup: where payment discounts granted are posted (BC: customer posting group).
+    # (No foreign key: SQLite cannot add one without rebuilding the company table, whose
+    # rebuild would cascade; the companies service checks the account.)
+    payment_discount_account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid())
 
 
 class NumberSeries(Record):
@@ -261,3 +266,163 @@ class Payment(Record):
     comment: Mapped[str] = mapped_column(String(250), default="")
 
     journal: Mapped[Journal] = relationship(lazy="raise")
+
+
+# --- ledgers (written by posting; an audit trail: rows are never deleted) --------------------
+#
+# Ledger rows are not editable records: they have an integer key (fast bulk inserts) and an
+# entry number per company, gap-free and increasing, as Business Central's Entry No.
+
+def _company_key() -> Mapped[uuid.UUID]:
+    """The company of a ledger row, indexed with the entry number but without a foreign key:
+    posting writes hundreds of thousands of rows and each foreign key is an index probe per
+    row. Rows that repeat their parent's data (a detailed entry's customer and register, a G/L
+    entry's source customer) have none either; the parents keep theirs."""
+    return mapped_column(Uuid(), nullable=False)
+
+
+def _int_key() -> Mapped[int]:
+    return mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                         autoincrement=True)
+
+
+class GLRegister(Base):
+    """G/L Register: one per posting (or reversal), with the range of entries it wrote."""
+
+    __tablename__ = "gl_register"
+    __table_args__ = (UniqueConstraint("company_id", "number"),)
+
+    id: Mapped[int] = _int_key()
+    company_id: Mapped[uuid.UUID] = company_fk()
+    number: Mapped[int] = mapped_column(Integer)
+    from_entry_number: Mapped[int] = mapped_column(Integer)  # G/L entries
+    to_entry_number: Mapped[int] = mapped_column(Integer)
+    from_cust_entry_number: Mapped[int | None] = mapped_column(Integer)
+    to_cust_entry_number: Mapped[int | None] = mapped_column(Integer)
+    journal_code: Mapped[str] = mapped_column(String(10), default="")
+    source_code: Mapped[str] = mapped_column(String(10), default="")  # CASHRCPT / REVERSAL
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    user_id: Mapped[str] = mapped_column(String(50), default="")
+    reversed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reversed_by_register_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gl_register.id", ondelete="RESTRICT"))
+    reversal_of_register_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gl_register.id", ondelete="RESTRICT"))
+
+
+class GLEntry(Base):
+    """G/L Entry: amount signed, debit positive."""
+
+    __tablename__ = "gl_entry"
+    __table_args__ = (
+        UniqueConstraint("company_id", "entry_number"),
+        Index("ix_gl_entry_company_id_document_number", "company_id", "document_number"),
+    )
+
+    id: Mapped[int] = _int_key()
+    company_id: Mapped[uuid.UUID] = _company_key()
+    entry_number: Mapped[int] = mapped_column(Integer)
+    register_id: Mapped[int] = mapped_column(ForeignKey("gl_register.id", ondelete="RESTRICT"))
+    posting_date: Mapped[date] = mapped_column(Date)
+    document_type: Mapped[str] = mapped_column(String(20), default="")
+    document_number: Mapped[str] = mapped_column(String(20), default="")
+    external_document_number: Mapped[str] = mapped_column(String(35), default="")
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    account_number: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(String(100), default="")
+    amount: Mapped[Decimal] = mapped_column(Money())
+    source_type: Mapped[str] = mapped_column(String(10), default="")  # "Customer" or ""
+    source_id: Mapped[uuid.UUID | None] = mapped_column(Uuid())  # the customer
+    source_number: Mapped[str] = mapped_column(String(20), default="")
+    reversed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reversed_by_entry_number: Mapped[int | None] = mapped_column(Integer)
+    reversed_entry_number: Mapped[int | None] = mapped_column(Integer)
+
+
+class CustLedgerEntry(Base):
+    """Cust. Ledger Entry: an invoice (positive) or a payment (negative), open until its
+    remaining amount is zero. Its remaining amount is the sum of its detailed entries."""
+
+    __tablename__ = "cust_ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("company_id", "entry_number"),
+        # A customer's open entries oldest first, and (covering) its balance: the sum of the
+        # remaining amounts of its open entries (a closed entry has none left).
+        Index("ix_cust_ledger_entry_customer_open", "customer_id", "open", "posting_date",
+              "remaining_amount"),
+        Index("ix_cust_ledger_entry_company_id_document_number", "company_id",
+              "document_number"),
+        # Only invoices have one (a partial index: payments cost nothing here).
+        Index("ix_cust_ledger_entry_sales_invoice_id", "sales_invoice_id",
+              sqlite_where=text("sales_invoice_id IS NOT NULL"),
+              postgresql_where=text("sales_invoice_id IS NOT NULL")),
+    )
+
+    id: Mapped[int] = _int_key()
+    company_id: Mapped[uuid.UUID] = _company_key()
+    entry_number: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    customer_number: Mapped[str] = mapped_column(String(20))
+    posting_date: Mapped[date] = mapped_column(Date)
+    document_type: Mapped[str] = mapped_column(String(20))  # Invoice/Payment/Refund/Credit Memo
+    document_number: Mapped[str] = mapped_column(String(20), default="")
+    external_document_number: Mapped[str] = mapped_column(String(35), default="")
+    description: Mapped[str] = mapped_column(String(100), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    remaining_amount: Mapped[Decimal] = mapped_column(Money())
+    open: Mapped[bool] = mapped_column(Boolean)
+    pmt_discount_date: Mapped[date | None] = mapped_column(Date)
+    original_pmt_disc_possible: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    remaining_pmt_disc_possible: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    closed_by_entry_number: Mapped[int | None] = mapped_column(Integer)
+    closed_at_date: Mapped[date | None] = mapped_column(Date)
+    register_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gl_register.id", ondelete="RESTRICT"))
+    sales_invoice_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("sales_invoice.id", ondelete="SET NULL"))
+    reversed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reversed_by_entry_number: Mapped[int | None] = mapped_column(Integer)
+    reversed_entry_number: Mapped[int | None] = mapped_column(Integer)
+
+
+class DetailedCustLedgEntry(Base):
+    """Detailed Cust. Ledg. Entry: Initial Entry, Application, Payment Discount. A customer's
+    balance is the sum of these; an application writes one on each side, netting to zero."""
+
+    __tablename__ = "detailed_cust_ledg_entry"
+    __table_args__ = (
+        Index("ix_detailed_cust_ledg_entry_cust_ledger_entry_id", "cust_ledger_entry_id"),
+    )
+
+    id: Mapped[int] = _int_key()
+    company_id: Mapped[uuid.UUID] = _company_key()
+    cust_ledger_entry_id: Mapped[int] = mapped_column(
+        ForeignKey("cust_ledger_entry.id", ondelete="RESTRICT"))
+    entry_type: Mapped[str] = mapped_column(String(30))
+    posting_date: Mapped[date] = mapped_column(Date)
+    document_type: Mapped[str] = mapped_column(String(20), default="")
+    document_number: Mapped[str] = mapped_column(String(20), default="")
+    customer_id: Mapped[uuid.UUID] = mapped_column(Uuid())  # its entry's customer
+    amount: Mapped[Decimal] = mapped_column(Money())
+    # The entry on the other side of an application (its cust_ledger_entry id).
+    applied_cust_ledger_entry_id: Mapped[int | None] = mapped_column(Integer)
+    register_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    unapplied: Mapped[bool] = mapped_column(Boolean, default=False)
+    unapplied_by_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class PaymentApplication(Base):
+    """Applies-to ID + Amount to Apply: a payment line applied to one of several open entries."""
+
+    __tablename__ = "payment_application"
+    __table_args__ = (
+        UniqueConstraint("payment_id", "cust_ledger_entry_id"),
+        Index("ix_payment_application_cust_ledger_entry_id", "cust_ledger_entry_id"),
+    )
+
+    id: Mapped[int] = _int_key()
+    payment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment.id", ondelete="CASCADE"))
+    cust_ledger_entry_id: Mapped[int] = mapped_column(
+        ForeignKey("cust_ledger_entry.id", ondelete="CASCADE"))
+    amount_to_apply: Mapped[Decimal] = mapped_column(Money())

@@ -454,6 +454,11 @@ class CompanyArchive(ApiModel):
     customers: list[CustomerRead] = Field(default_factory=list)
     invoices: list[SalesInvoiceRead] = Field(default_factory=list)
     journals: list[JournalArchive] = Field(default_factory=list)
+    # Posting setup and the ledgers, as database rows by table (restored exactly, same
+    # entry numbers): G/L registers and entries, customer ledger and detailed entries, and
+    # the journal lines' applications.
+    payment_discount_account_id: uuid.UUID | None = None
+    ledger_rows: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
 
     @property
     def line_count(self) -> int:

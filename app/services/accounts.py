@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Account, Customer, Journal
+from app.db.models import Account, Company, Customer, GLEntry, Journal
 from app.domain.errors import Conflict
 from app.domain.schemas import AccountCreate, AccountRead, AccountUpdate
 from app.services.common import (
@@ -92,6 +92,13 @@ def delete(db: Database, company_id: uuid.UUID, account_id: uuid.UUID, *,
         if session.scalar(select(exists().where(Customer.receivables_account_id == account_id))):
             raise Conflict(f"You cannot delete G/L Account {account.number} because customers "
                            "post their receivables to it.", field="number")
+        if session.scalar(select(exists().where(GLEntry.account_id == account_id))):
+            raise Conflict(f"You cannot delete G/L Account {account.number} because it has "
+                           "ledger entries.", field="number")
+        if session.scalar(select(exists().where(
+                Company.payment_discount_account_id == account_id))):
+            raise Conflict(f"You cannot delete G/L Account {account.number} because payment "
+                           "discounts are posted to it.", field="number")
         session.delete(account)
         flush(session)
 

@@ -8,13 +8,18 @@ from typing import Any
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import (
     Account,
     Company,
+    CustLedgerEntry,
     Customer,
+    DetailedCustLedgEntry,
+    GLEntry,
+    GLRegister,
     Journal,
     NumberSeries,
     Payment,
@@ -22,6 +27,7 @@ from app.db.models import (
 )
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.schemas import CompanyArchive, CompanyCreate, CompanyRead, CompanyUpdate
+from app.services import ledger_common
 from app.services.common import (
     apply_changes,
     check_version,
@@ -117,6 +123,11 @@ def delete(db: Database, company_id: uuid.UUID, *, version: int | None) -> None:
 def _delete_in(session: Session, company: Company) -> None:
     journal_ids = select(Journal.id).where(Journal.company_id == company.id)
     session.execute(sql_delete(Payment).where(Payment.journal_id.in_(journal_ids)))
+    for ledger in (DetailedCustLedgEntry, CustLedgerEntry, GLEntry):
+        session.execute(sql_delete(ledger).where(ledger.company_id == company.id))
+    session.execute(sql_update(GLRegister).where(GLRegister.company_id == company.id)
+                    .values(reversed_by_register_id=None, reversal_of_register_id=None))
+    session.execute(sql_delete(GLRegister).where(GLRegister.company_id == company.id))
     for model in (Journal, SalesInvoice, Customer, Account, NumberSeries):
         session.execute(sql_delete(model).where(model.company_id == company.id))
     session.delete(company)
@@ -152,6 +163,8 @@ def delete_archived(db: Database, company_id: uuid.UUID, *, version: int | None,
             customers=[customers.to_read(c) for c in rows(Customer, Customer.number)],
             invoices=[invoices.to_read(i) for i in rows(SalesInvoice, SalesInvoice.number)],
             journals=[journals.archive_of(session, j) for j in rows(Journal, Journal.code)],
+            payment_discount_account_id=company.payment_discount_account_id,
+            ledger_rows=ledger_common.archive_ledgers(session, company_id),
         )
         if only_if_empty and (archive.number_series or archive.accounts or archive.customers
                               or archive.invoices or archive.journals):
@@ -173,7 +186,8 @@ def restore(db: Database, archive: CompanyArchive) -> CompanyRead:
             display_name=company.display_name, business_profile_id=company.business_profile_id,
             work_date=company.work_date, allow_posting_from=company.allow_posting_from,
             allow_posting_to=company.allow_posting_to,
-            receipts_number_series_code=archive.receipts_number_series_code)],
+            receipts_number_series_code=archive.receipts_number_series_code,
+            payment_discount_account_id=archive.payment_discount_account_id)],
             _duplicate(company.name), field="name")
         cid = company.id
         insert_exact(session, NumberSeries, [
@@ -185,4 +199,5 @@ def restore(db: Database, archive: CompanyArchive) -> CompanyRead:
         insert_exact(session, SalesInvoice, [invoices.row_of(cid, i) for i in archive.invoices])
         for journal in archive.journals:
             journals.restore_in(session, cid, journal)
+        ledger_common.restore_ledgers(session, archive.ledger_rows)
         return to_read(get_company(session, cid))

@@ -10,7 +10,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Account, Customer, Payment, SalesInvoice
+from app.db.models import Account, CustLedgerEntry, Customer, Payment, SalesInvoice, utc_now
 from app.domain.errors import Conflict
 from app.domain.schemas import CustomerCreate, CustomerRead, CustomerUpdate
 from app.services.common import (
@@ -103,8 +103,11 @@ def update(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID, data: Cu
         flush(session, _duplicate(customer.number), field="number")
         if customer.number != old_number:
             # Journal lines keep the customer number (as BC's Account No.): rename them too.
+            # Their versions move too, so a grid holding such a line sees it as changed.
             session.execute(sql_update(Payment).where(Payment.customer_id == customer_id)
-                            .values(customer_number=customer.number))
+                            .values(customer_number=customer.number,
+                                    version=Payment.version + 1, last_modified=utc_now())
+                            .execution_options(synchronize_session=False))
         return to_read(customer)
 
 
@@ -119,6 +122,9 @@ def delete(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID, *,
         if session.scalar(select(exists().where(SalesInvoice.customer_id == customer_id))):
             raise Conflict(f"You cannot delete customer {customer.number} because it has "
                            "invoices.", field="number")
+        if session.scalar(select(exists().where(CustLedgerEntry.customer_id == customer_id))):
+            raise Conflict(f"You cannot delete customer {customer.number} because it has "
+                           "ledger entries.", field="number")
         session.delete(customer)
         flush(session)
 

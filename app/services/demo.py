@@ -26,6 +26,7 @@ from app.services import (
     journals,
     number_series,
     payments,
+    posting,
 )
 
 DEMO_NAME = "CRONUS Demo"
@@ -71,6 +72,7 @@ def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
         accounts.create(db, cid, AccountCreate(
             number=number, display_name=title, category=category,
             account_type=kind, direct_posting=direct))
+    posting.set_payment_discount_account(db, cid, "9250")
     number_series.create(db, cid, NumberSeriesCreate(
         code="GJNL-RCPT", description="Cash receipts", starting_number="G02001"))
     number_series.set_receipts_default(db, cid, "GJNL-RCPT")

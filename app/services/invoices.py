@@ -14,6 +14,7 @@ from app.db import Database
 from app.db.models import Customer, Payment, SalesInvoice
 from app.domain.errors import Conflict, Invalid
 from app.domain.schemas import SalesInvoiceCreate, SalesInvoiceRead, SalesInvoiceUpdate
+from app.services import ledger_common
 from app.services.common import (
     apply_changes,
     check_version,
@@ -99,6 +100,8 @@ def create_in(session: Session, company_id: uuid.UUID, data: SalesInvoiceCreate)
     _check_amounts(invoice)
     session.add(invoice)
     flush(session, _duplicate(data.number), field="number")
+    # An open invoice is a customer ledger entry: a balance is the sum of the entries.
+    ledger_common.write_invoice_entry(session, invoice)
     return invoice
 
 
@@ -132,6 +135,7 @@ def update(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID,
         _check_amounts(invoice)
         touch(invoice)
         flush(session, _duplicate(invoice.number), field="number")
+        ledger_common.sync_invoice_entry(session, invoice, changes)
         return to_read(invoice)
 
 
@@ -143,6 +147,7 @@ def delete(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID, *,
         if session.scalar(select(exists().where(Payment.applies_to_invoice_id == invoice_id))):
             raise Conflict(f"You cannot delete sales invoice {invoice.number} because journal "
                            "lines are applied to it.", field="number")
+        ledger_common.delete_invoice_entry(session, invoice)
         session.delete(invoice)
         flush(session)
 
@@ -165,7 +170,9 @@ def restore(db: Database, company_id: uuid.UUID, snapshot: SalesInvoiceRead) -> 
                            field="customerNumber")
         insert_exact(session, SalesInvoice, [row_of(company_id, snapshot)],
                      _duplicate(snapshot.number), field="number")
-        return to_read(get_owned(session, SalesInvoice, company_id, snapshot.id, LABEL))
+        invoice = get_owned(session, SalesInvoice, company_id, snapshot.id, LABEL)
+        ledger_common.write_invoice_entry(session, invoice)  # its entry, as on create
+        return to_read(invoice)
 
 
 def open_lookup_rows(db: Database, company_id: uuid.UUID, customer_number: str | None = None

@@ -18,10 +18,19 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, Table, func, insert, select, type_coerce
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Company, Customer, Journal, Payment, SalesInvoice, utc_now
+from app.db.models import (
+    Company,
+    Customer,
+    Journal,
+    Payment,
+    PaymentApplication,
+    SalesInvoice,
+    utc_now,
+)
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.ids import new_id
 from app.domain.money import from_cents
@@ -459,6 +468,7 @@ def _apply_update(session: Session, company_id: uuid.UUID, journal: Journal, pay
                     "applies_to_invoice_number" not in changes:
                 payment.applies_to_invoice_id = None
                 payment.applies_to_invoice_number = ""
+            _clear_applications(session, payment)
 
     if "applies_to_invoice_id" in changes or "applies_to_invoice_number" in changes:
         invoice = _invoice(session, company_id, changes)
@@ -474,6 +484,8 @@ def _apply_update(session: Session, company_id: uuid.UUID, journal: Journal, pay
             _check_invoice(invoice, customer, "appliesToInvoiceNumber")
         payment.applies_to_invoice_id = invoice.id if invoice else None
         payment.applies_to_invoice_number = invoice.number if invoice else ""
+        if invoice is not None:  # Applies-to Doc. No. replaces an Applies-to ID
+            _clear_applications(session, payment)
 
     if changes.get("line_number") is not None and changes["line_number"] != payment.line_number:
         taken = session.scalar(select(Payment.id).where(
@@ -493,6 +505,11 @@ def _apply_update(session: Session, company_id: uuid.UUID, journal: Journal, pay
             setattr(payment, name, value)
 
 
+def _clear_applications(session: Session, payment: Payment) -> None:
+    session.execute(sql_delete(PaymentApplication)
+                    .where(PaymentApplication.payment_id == payment.id))
+
+
 def delete(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID, *,
            version: int | None) -> None:
     with db.transaction() as session:
@@ -504,17 +521,37 @@ def delete(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID, *,
 
 def delete_many(db: Database, company_id: uuid.UUID,
                 versions: dict[uuid.UUID, int | None]) -> list[PaymentRead]:
-    """Delete several lines in one transaction; returns them as they were (for undo)."""
+    """Delete several lines in one transaction; returns them as they were (for undo).
+
+    Every line is checked (exists in this company, version unchanged) before one bulk
+    DELETE per chunk; the write lock is held from the first read, so nothing slips between.
+    """
     with db.transaction() as session:
+        ids = list(versions)
+        found: dict[uuid.UUID, Payment] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            found.update((p.id, p) for p in session.scalars(
+                select(Payment).where(Payment.id.in_(chunk))))
+        codes: dict[uuid.UUID, str] = {}
         deleted = []
-        for payment_id, version in versions.items():
-            payment = _payment(session, company_id, payment_id)
-            check_version(payment, version)
-            journal = _journal(session, company_id, payment.journal_id)
-            deleted.append(to_read(payment, journal.code))
-            session.delete(payment)
-        flush(session)
+        for payment_id in ids:
+            payment = found.get(payment_id)
+            if payment is None:
+                raise NotFound(f"The {LABEL} with ID {payment_id} cannot be found.", field="id")
+            if payment.journal_id not in codes:
+                codes[payment.journal_id] = _journal(session, company_id, payment.journal_id).code
+            check_version(payment, versions[payment_id])
+            deleted.append(to_read(payment, codes[payment.journal_id]))
+        for start in range(0, len(ids), _CHUNK):
+            session.execute(sql_delete(Payment).where(Payment.id.in_(ids[start:start + _CHUNK]))
+                            .execution_options(synchronize_session=False))
+        session.expunge_all()
         return deleted
+
+
+# Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
+_CHUNK = 500
 
 
 def get_owned_payment(session: Session, company_id: uuid.UUID, payment_id: uuid.UUID) -> Payment:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import APP_ID, APP_NAME, __version__
 from app.ui import crash
+from app.ui.identity import app_icon
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 
@@ -44,6 +45,7 @@ def start_gui(db_target: str | Path | None, *, demo: bool = False,
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     crash.install()
     loader = threading.Thread(target=_preload, name="preload", daemon=True)
     loader.start()

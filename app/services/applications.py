@@ -1,0 +1,203 @@
+"""Apply Customer Entries: which open entries a payment line pays, and how much of each.
+
+Business Central's Applies-to ID with an Amount to Apply per entry: a payment line may apply
+to several open entries. Amount to Apply defaults to the remaining amount, or to the remaining
+amount less the payment discount when the payment date is on or before the discount date.
+An entry posted after the payment cannot be applied (Business Central refuses it). Setting an
+Applies-to ID clears the line's Applies-to Doc. No. (the two are exclusive), and when the line
+has no amount yet it takes the applied total, as Business Central fills it in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.db.models import CustLedgerEntry, Customer, Payment, PaymentApplication
+from app.domain import posting as rules
+from app.domain.errors import FieldError, Invalid
+from app.domain.ledger_schemas import ApplicationInput, ApplicationsRead, OpenEntryRead
+from app.domain.money import from_cents, to_cents
+from app.services.common import check_version, touch
+from app.services.payments import get_owned_payment
+
+ZERO = Decimal("0.00")
+
+
+def _open_entries(session: Session, customer_id: uuid.UUID) -> list[CustLedgerEntry]:
+    """The customer's open entries a payment can apply to (positive remaining), oldest first."""
+    return list(session.scalars(
+        select(CustLedgerEntry).where(CustLedgerEntry.customer_id == customer_id,
+                                      CustLedgerEntry.open.is_(True),
+                                      CustLedgerEntry.remaining_amount > 0)
+        .order_by(CustLedgerEntry.posting_date, CustLedgerEntry.entry_number)))
+
+
+def _as_rule(entry: CustLedgerEntry) -> rules.OpenEntry:
+    return rules.OpenEntry(entry.id, entry.entry_number, entry.customer_id, entry.document_type,
+                           entry.document_number, entry.posting_date,
+                           to_cents(entry.remaining_amount), entry.open, entry.pmt_discount_date,
+                           to_cents(entry.remaining_pmt_disc_possible))
+
+
+def default_amount_to_apply(entry: CustLedgerEntry, payment_date: date | None) -> Decimal:
+    discount = rules.discount_possible(payment_date, _as_rule(entry))
+    return from_cents(to_cents(entry.remaining_amount) - min(
+        discount, to_cents(entry.remaining_amount)))
+
+
+def _read(session: Session, payment: Payment) -> ApplicationsRead:
+    marked = {a.cust_ledger_entry_id: a.amount_to_apply for a in session.scalars(
+        select(PaymentApplication).where(PaymentApplication.payment_id == payment.id))}
+    entries = []
+    if payment.customer_id is not None:
+        listed = _open_entries(session, payment.customer_id)
+        listed_ids = {e.id for e in listed}
+        # A marked entry that closed meanwhile still shows, so it can be unmarked.
+        missing = [i for i in marked if i not in listed_ids]
+        if missing:
+            listed += list(session.scalars(select(CustLedgerEntry)
+                                           .where(CustLedgerEntry.id.in_(missing))))
+        for entry in listed:
+            later = payment.posting_date is not None and entry.posting_date > \
+                payment.posting_date
+            entries.append(OpenEntryRead(
+                id=entry.id, entry_number=entry.entry_number, document_type=entry.document_type,
+                document_number=entry.document_number,
+                external_document_number=entry.external_document_number,
+                posting_date=entry.posting_date, due_date=entry.due_date, amount=entry.amount,
+                remaining_amount=entry.remaining_amount,
+                pmt_discount_date=entry.pmt_discount_date,
+                remaining_pmt_disc_possible=entry.remaining_pmt_disc_possible,
+                default_amount_to_apply=default_amount_to_apply(entry, payment.posting_date),
+                amount_to_apply=marked.get(entry.id, ZERO), applied=entry.id in marked,
+                can_apply=not later and entry.open,
+                reason=("Posted after the payment: post the payment first, then apply it."
+                        if later else "" if entry.open else "Not open any more.")))
+    applied = sum(marked.values(), ZERO)
+    return ApplicationsRead(
+        payment_id=payment.id, customer_number=payment.customer_number,
+        payment_amount=payment.amount, posting_date=payment.posting_date, entries=entries,
+        applied_amount=applied, remaining_after=-payment.amount - applied)
+
+
+def open_entries(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID) -> ApplicationsRead:
+    """The payment's customer's open entries, with what is applied and the defaults."""
+    with db.reading() as session:
+        return _read(session, get_owned_payment(session, company_id, payment_id))
+
+
+def set_applications(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID,
+                     applications: Sequence[ApplicationInput], *,
+                     version: int | None = None) -> ApplicationsRead:
+    """Replace the payment line's applications (an empty list clears them)."""
+    with db.transaction() as session:
+        payment = get_owned_payment(session, company_id, payment_id)
+        check_version(payment, version)
+        _replace(session, payment, [(a.cust_ledger_entry_id, a.amount_to_apply)
+                                    for a in applications])
+        return _read(session, payment)
+
+
+def clear_applications(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID, *,
+                       version: int | None = None) -> ApplicationsRead:
+    return set_applications(db, company_id, payment_id, [], version=version)
+
+
+def apply_to_oldest(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID, *,
+                    version: int | None = None) -> ApplicationsRead:
+    """Apply the payment to the customer's oldest open entries until it is used up (the
+    Apply to Oldest application method); entries posted after the payment are left out."""
+    with db.transaction() as session:
+        payment = get_owned_payment(session, company_id, payment_id)
+        check_version(payment, version)
+        if payment.customer_id is None:
+            raise Invalid("Account No. must have a value: choose the customer first.",
+                          field="customerNumber")
+        if payment.amount >= 0:
+            raise Invalid("Amount must be negative: enter the amount received first, then "
+                          "apply it to the oldest entries.", field="amount")
+        left = -payment.amount
+        chosen: list[tuple[int, Decimal]] = []
+        for entry in _open_entries(session, payment.customer_id):
+            if left <= 0:
+                break
+            if payment.posting_date is not None and entry.posting_date > payment.posting_date:
+                continue
+            amount = min(default_amount_to_apply(entry, payment.posting_date), left)
+            chosen.append((entry.id, amount))
+            left -= amount
+        _replace(session, payment, chosen)
+        return _read(session, payment)
+
+
+def _replace(session: Session, payment: Payment,
+             applications: Sequence[tuple[int, Decimal]]) -> None:
+    errors: list[FieldError] = []
+    seen: set[int] = set()
+    customer = session.get(Customer, payment.customer_id) if payment.customer_id else None
+    if applications and customer is None:
+        raise Invalid("Account No. must have a value: choose the customer first.",
+                      field="customerNumber")
+    total = ZERO
+    for entry_id, amount in applications:
+        entry = session.get(CustLedgerEntry, entry_id)
+        if entry is None or customer is None or entry.company_id != customer.company_id:
+            errors.append(FieldError("custLedgerEntryId",
+                                     f"There is no Cust. Ledger Entry within the filter. "
+                                     f"Filters: Entry No.: {entry_id}"))
+            continue
+        label = f"{entry.document_type} {entry.document_number}"
+        if entry_id in seen:
+            errors.append(FieldError("custLedgerEntryId", f"{label} is applied twice."))
+            continue
+        seen.add(entry_id)
+        if entry.customer_id != customer.id:
+            errors.append(FieldError("custLedgerEntryId", (
+                f"{label} belongs to customer {entry.customer_number}, not to customer "
+                f"{customer.number}.")))
+        elif not entry.open or entry.remaining_amount <= 0:
+            errors.append(FieldError("custLedgerEntryId", f"{label} is not open."))
+        elif payment.posting_date is not None and entry.posting_date > payment.posting_date:
+            payment_line = rules.Line(payment.id, payment.line_number, payment.posting_date,
+                                      payment.document_number, "", payment.customer_id, 0, "")
+            errors.append(FieldError("custLedgerEntryId", rules.earlier_posting_date_message(
+                payment_line, _as_rule(entry))))
+        elif amount <= 0:
+            errors.append(FieldError("amountToApply",
+                                     f"Amount to Apply must be positive on {label}."))
+        elif amount > entry.remaining_amount:
+            errors.append(FieldError("amountToApply", (
+                f"Amount to Apply must not be larger than Remaining Amount: "
+                f"{amount:,.2f} to apply to {label}, {entry.remaining_amount:,.2f} open.")))
+        total += amount
+    if not errors and payment.amount < 0 and total > -payment.amount:
+        errors.append(FieldError("amountToApply", (
+            f"The amounts to apply, {total:,.2f} in total, are larger than the payment, "
+            f"{-payment.amount:,.2f}.")))
+    if errors:
+        raise Invalid(errors[0].message, errors=errors)
+
+    session.execute(sql_delete(PaymentApplication)
+                    .where(PaymentApplication.payment_id == payment.id))
+    for entry_id, amount in applications:
+        session.add(PaymentApplication(payment_id=payment.id, cust_ledger_entry_id=entry_id,
+                                       amount_to_apply=amount))
+    changed = False
+    if applications and payment.applies_to_invoice_id is not None:
+        payment.applies_to_invoice_id = None
+        payment.applies_to_invoice_number = ""
+        changed = True
+    if applications and payment.amount == 0:
+        payment.amount = -total  # Business Central fills in the amount applied
+        changed = True
+    if changed:
+        touch(payment)
+    session.flush()
