@@ -204,6 +204,11 @@ class WindowEditing(QObject):
         for previous in (w.actionUndo, w.actionRedo):
             w.removeAction(previous)
             previous.deleteLater()
+        # The cell being edited is saved first, so Undo takes back what was just typed
+        # (every change is saved as it is made) rather than a step under the open editor.
+        for action, go in ((undo, ops.undo), (redo, ops.redo)):
+            action.triggered.disconnect()
+            action.triggered.connect(lambda _c=False, g=go: self._step(g))
         w.addActions([undo, redo])
         w.actionUndo, w.actionRedo = undo, redo
         dock = w.docks["history"]
@@ -214,6 +219,18 @@ class WindowEditing(QObject):
         if old is not None:
             old.deleteLater()
         self.update_actions()
+
+    def _step(self, go: Any) -> None:
+        """Undo or redo, after saving the cell being edited; not if the cell is refused."""
+        w = self.window
+        view = w.paymentsView
+        if view.state() == QAbstractItemView.State.EditingState:
+            view.commit_editor()
+            refusal = w.payments_model().last_refusal
+            if refusal is not None:
+                w.show_message(f"Correct the cell or press Escape first: {refusal}")
+                return
+        go()
 
     def wire_grid(self) -> None:
         """After the grid shows another journal: its writes become undo steps."""
@@ -444,9 +461,7 @@ class WindowEditing(QObject):
         view = w.paymentsView
         current = view.currentIndex()
         line = model.row_at(current.row()) if current.isValid() else None
-        if view.state() == QAbstractItemView.State.EditingState:
-            view.commit_editor()
-        model.refresh()
+        model.refresh()  # closes an open cell editor (Undo / Redo saved it first)
         w._footer_timer.start()
         if not model.rowCount():
             return

@@ -381,3 +381,24 @@ def test_another_database_gets_a_new_empty_undo_stack(qtbot: QtBot, window: Main
     fresh = MainWindow(Settings(settings_path))
     qtbot.addWidget(fresh)
     assert not fresh.editing.new_actions["company"].isEnabled()  # no database
+
+
+def test_undo_from_the_menu_saves_the_open_cell_first(qtbot: QtBot, window: MainWindow,
+                                                      db: Database, demo: CompanyRead) -> None:
+    bank = journals.find_by_code(db, demo.id, "BANK")
+    _edit_cell(qtbot, window, 0, "comment", "first")  # a saved change: Undo is enabled
+    before = dump(db, without_stamps=True)
+    model = window.payments_model()
+    window.paymentsView.setCurrentIndex(model.index(1, model.column_of("comment")))
+    for char in "typed":
+        qtbot.keyClicks(_focus(), char)
+    assert window.paymentsView.state() == QTableView.State.EditingState
+    window.actionUndo.trigger()  # as a click in the menu or the toolbar
+    # the typed text was saved as a step and that step taken back; line 1 keeps "first"
+    assert dump(db, without_stamps=True) == before
+    assert window.actionUndo.text() == "Undo Edit Payment Line 10000"
+    assert window.actionRedo.text() == "Redo Edit Payment Line 20000"
+    assert window.paymentsView.state() != QTableView.State.EditingState
+    window.actionRedo.trigger()
+    assert payments.list_all(db, demo.id, bank.id)[1].comment == "typed"
+    assert model.data(model.index(1, model.column_of("comment"))) == "typed"
