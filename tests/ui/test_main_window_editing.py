@@ -402,3 +402,43 @@ def test_undo_from_the_menu_saves_the_open_cell_first(qtbot: QtBot, window: Main
     window.actionRedo.trigger()
     assert payments.list_all(db, demo.id, bank.id)[1].comment == "typed"
     assert model.data(model.index(1, model.column_of("comment"))) == "typed"
+
+
+@pytest.mark.parametrize("kind", ["account", "invoice", "company"])
+def test_delete_key_on_master_data_and_undo_from_the_window(
+        qtbot: QtBot, window: MainWindow, db: Database, demo: CompanyRead, boxes: Boxes,
+        kind: str) -> None:
+    from app.services import accounts, companies, invoices
+    from app.ui.window_editing import VIEW_OF_KIND
+
+    record = {"account": lambda: next(a for a in accounts.list_all(db, demo.id)
+                                      if a.number == "6110"),
+              "invoice": lambda: invoices.list_all(db, demo.id)[-1],
+              "company": lambda: demo}[kind]()
+    listed = {"account": lambda: accounts.list_all(db, demo.id),
+              "invoice": lambda: invoices.list_all(db, demo.id),
+              "company": lambda: companies.list_all(db)}[kind]
+    before = dump(db)
+    _show(qtbot, window)
+    view = window.findChild(QTableView, VIEW_OF_KIND[kind])
+    assert view is not None
+    if kind in ("account", "invoice"):
+        window.docks["lookups"].widget().setCurrentIndex(  # type: ignore[attr-defined]
+            {"invoice": 1, "account": 2}[kind])
+    model = window.model_of(VIEW_OF_KIND[kind])
+    row = model.find_row(lambda r: r.id == record.id)
+    assert row is not None
+    view.setCurrentIndex(model.index(row, 0))
+    _back_to(qtbot, window, view)
+    boxes.answers = ["Delete"]
+    _key(qtbot, Qt.Key.Key_Delete)
+    assert record.id not in {r.id for r in listed()}
+    assert model.find_row(lambda r: r.id == record.id) is None  # the list was refreshed
+    if kind == "company":
+        assert window.company_id is None and window.payments_model().rowCount() == 0
+    assert window.actionUndo.text().startswith("Undo Delete ")
+    window.actionUndo.trigger()
+    assert dump(db) == before
+    assert model.find_row(lambda r: r.id == record.id) is not None
+    if kind == "company":
+        assert window.company_id == demo.id and window.payments_model().rowCount() == 7
