@@ -557,13 +557,18 @@ class MainWindow(QMainWindow):
             self.show_message("Select the lines to delete first.")
             return
         lines = [line for line in (model.row_at(r) for r in rows) if line is not None]
+        from app.ui import operations
+
         what = (f"line {lines[0].line_number}" if len(lines) == 1
                 else f"these {len(lines)} lines")
-        if not self.confirm("Delete Lines", f"Do you want to delete {what}?\n\n"
-                            "Edit > Undo brings them back."):
+        # Lines kept for Undo stay in memory: past the limit the delete is final (and says so).
+        undoable = len(lines) <= operations.UNDO_LINE_LIMIT
+        after = ("Edit > Undo brings them back." if undoable else
+                 f"This cannot be undone: {len(lines):,} lines are too many to keep for Undo.")
+        if not self.confirm("Delete Lines", f"Do you want to delete {what}?\n\n{after}"):
             return
         try:
-            count = model.delete_rows(rows)
+            count = model.delete_rows(rows, undoable=undoable)
         except DomainError as exc:
             model.refresh()
             self.show_message(exc.message)
@@ -572,7 +577,7 @@ class MainWindow(QMainWindow):
             row = min(rows[0], model.rowCount() - 1)
             self.paymentsView.setCurrentIndex(model.index(row, 1))
         self.show_message(f"{count} line{'s' if count != 1 else ''} deleted. "
-                          "Edit > Undo brings them back.")
+                          + (after if undoable else "This cannot be undone."))
         self.update_footer()
 
     def _find(self) -> None:

@@ -442,3 +442,24 @@ def test_delete_key_on_master_data_and_undo_from_the_window(
     assert model.find_row(lambda r: r.id == record.id) is not None
     if kind == "company":
         assert window.company_id == demo.id and window.payments_model().rowCount() == 7
+
+
+def test_too_many_lines_are_deleted_without_undo_after_saying_so(
+        qtbot: QtBot, window: MainWindow, db: Database, demo: CompanyRead,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui import operations
+
+    bank = journals.find_by_code(db, demo.id, "BANK")
+    monkeypatch.setattr(operations, "UNDO_LINE_LIMIT", 2)  # 50,000 in the app
+    asked: list[str] = []
+    monkeypatch.setattr(window, "confirm", lambda _t, q: asked.append(q) or True)
+    _edit_cell(qtbot, window, 0, "comment", "kept")  # an earlier step stays
+    model = window.payments_model()
+    window.paymentsView.setCurrentIndex(model.index(4, 1))
+    for _ in range(2):
+        _key(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)  # lines 5 to 7
+    _key(qtbot, Qt.Key.Key_Delete)
+    assert asked == ["Do you want to delete these 3 lines?\n\nThis cannot be undone: 3 lines "
+                     "are too many to keep for Undo."]
+    assert len(payments.list_all(db, demo.id, bank.id)) == 4 and model.rowCount() == 4
+    assert window.actionUndo.text() == "Undo Edit Payment Line 10000"  # no step for these
