@@ -54,6 +54,11 @@ CUSTOMERS = [
 CITIES = ["Atlanta", "Chicago", "Miami", "Seattle", "Boston", "Denver", "Dallas", "Portland"]
 
 
+def email_domain(display_name: str) -> str:
+    """The first word of a name in lowercase letters only: "Margie's Travel" -> "margies"."""
+    return "".join(c for c in display_name.split()[0].lower() if "a" <= c <= "z")
+
+
 def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
                         work_date: date | None = None) -> CompanyRead:
     rnd = random.Random(seed)
@@ -78,7 +83,7 @@ def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
             number=f"C{10000 + index * 10}", display_name=display_name,
             address_line1=f"{rnd.randint(1, 999)} Main Street", city=rnd.choice(CITIES),
             country="US", postal_code=f"{rnd.randint(10000, 99999)}",
-            email=f"ap@{display_name.split()[0].lower().strip(chr(39) + 's')}.example",
+            email=f"ap@{email_domain(display_name)}.example",
             phone_number=f"+1 555 {rnd.randint(1000, 9999)}",
             receivables_account_number="2310",
             blocked="Invoice" if index == 17 else "All" if index == 19 else " ",

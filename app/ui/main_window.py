@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
     QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from app.db import Database
     from app.ui.models.lazy import LazyTableModel
     from app.ui.models.tables import PaymentsModel
+    from app.ui.window_editing import WindowEditing
 
 FOOTER_DELAY_MS = 150
 MAX_PRINTED_LINES = 5000
@@ -91,6 +94,11 @@ def _browse_view(name: str) -> QTableView:
 
 
 class MainWindow(QMainWindow):
+    editMenu: QMenu
+    helpMenu: QMenu
+    mainToolBar: QToolBar
+    editing: WindowEditing
+
     firstPainted = Signal()
     databaseReady = Signal()  # a database is set and the last journal shown
 
@@ -164,7 +172,15 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, lookups)
         self.resizeDocks([companies], [190], Qt.Orientation.Horizontal)
         self.resizeDocks([lookups], [230], Qt.Orientation.Vertical)
-        self.docks = {"companies": companies, "lookups": lookups}
+        from app.ui.window_editing import placeholder_history
+
+        history = QDockWidget("History", self)
+        history.setObjectName("historyDock")
+        history.setWidget(placeholder_history())
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, history)
+        self.resizeDocks([history], [230], Qt.Orientation.Horizontal)
+        history.hide()  # Edit > History (Ctrl+H) shows it
+        self.docks = {"companies": companies, "lookups": lookups, "history": history}
 
     def _action(self, name: str, text: str, slot: Any = None,
                 shortcut: QKeySequence.StandardKey | str | None = None,
@@ -195,17 +211,19 @@ class MainWindow(QMainWindow):
         self.actionPrint = a("actionPrint", "&Print Journal…", self._print, key.Print,
                              "Print the journal's lines as shown")
         self.actionQuit = a("actionQuit", "&Quit", self.close, key.Quit)
-        # The undo stack (issue 4) plugs in here: it enables these two actions, names the
-        # step in their text and connects them to QUndoStack.undo/redo. Until then every
-        # change is final, so they stay disabled.
+        # Placeholders until a database is open: WindowEditing.attach replaces them by the
+        # Operations' actions ("Undo New Journal BANK"), in the menu and the toolbar.
         self.actionUndo = a("actionUndo", "&Undo", None, key.Undo)
         self.actionRedo = a("actionRedo", "&Redo", None, key.Redo)
         self.actionUndo.setEnabled(False)
         self.actionRedo.setEnabled(False)
-        self.actionNewLine = a("actionNewLine", "&New Line", self._new_line, key.New,
-                               "Start a new journal line with the defaults")
-        self.actionDelete = a("actionDelete", "&Delete Lines", self._delete_lines, key.Delete,
-                              "Delete the selected journal lines")
+        # Ctrl+N is actionNew (WindowEditing): a new line when the journal lines have focus.
+        self.actionNewLine = a("actionNewLine", "New &Line", self._new_line, None,
+                               "Start a new journal line with the defaults (Ctrl+N in the "
+                               "lines)")
+        self.actionDelete = a("actionDelete", "&Delete", lambda: self.editing.delete(
+            self.editing.focused_kind()), key.Delete,
+                              "Delete the selection of the list that has the focus")
         self.actionFind = a("actionFind", "&Find…", self._find, key.Find,
                             "Filter the journal lines")
         self.actionRefresh = a("actionRefresh", "&Refresh", self.refresh_all, key.Refresh,
@@ -222,7 +240,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.actionSave, self.actionPrint])
         file_menu.addSeparator()
         file_menu.addAction(self.actionQuit)
-        edit_menu = menu.addMenu("&Edit")
+        edit_menu = self.editMenu = menu.addMenu("&Edit")
         edit_menu.addActions([self.actionUndo, self.actionRedo])
         edit_menu.addSeparator()
         edit_menu.addActions([self.actionNewLine, self.actionDelete])
@@ -233,10 +251,10 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
-        help_menu = menu.addMenu("&Help")
+        help_menu = self.helpMenu = menu.addMenu("&Help")
         help_menu.addAction(self.actionAbout)
 
-        toolbar = self.addToolBar("Main")
+        toolbar = self.mainToolBar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolBar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addActions([self.actionOpenDatabase, self.actionSave])
@@ -245,6 +263,9 @@ class MainWindow(QMainWindow):
                             self.actionRedo])
         toolbar.addSeparator()
         toolbar.addActions([self.actionFind, self.actionRefresh, self.actionPrint])
+        from app.ui.window_editing import WindowEditing
+
+        self.editing = WindowEditing(self)
         self._enable_journal_actions()
 
     def _build_status_bar(self) -> None:
@@ -348,6 +369,7 @@ class MainWindow(QMainWindow):
             self._owned_db = None
         self.db = db
         self.company_id = self.journal_id = None
+        self.editing.attach(db)  # a new undo stack for this database
         self.customer_directory.invalidate()
         self.setWindowTitle(f"{APP_NAME} — {self.database_name()}")
         companies = self._models["companiesView"]
@@ -424,6 +446,7 @@ class MainWindow(QMainWindow):
         if not changed:
             return
         self.payments_model().set_journal(self.db, self.company_id, journal_id)
+        self.editing.wire_grid()  # the grid's writes become undo steps
         self.settings.set_last_journal(self.database_name(), self.company_id, journal_id)
         payments = self.payments_model()
         if payments.rowCount():
@@ -503,6 +526,8 @@ class MainWindow(QMainWindow):
         self.actionDelete.setEnabled(has_journal)
         self.actionPrint.setEnabled(has_journal)
         self.actionRefresh.setEnabled(self.db is not None)
+        if hasattr(self, "editing"):
+            self.editing.update_actions()
 
     # --- commands --------------------------------------------------------------------------
     def _new_line(self) -> None:
@@ -527,21 +552,23 @@ class MainWindow(QMainWindow):
         model = self.payments_model() if self._models else None
         if model is None or model.edits is None:
             return
-        focus = QApplication.focusWidget()
-        if isinstance(focus, QTableView) and focus is not self.paymentsView:
-            self.show_message("Delete removes journal lines: select them in the journal.")
-            return
         rows = self.paymentsView.selected_rows()
         if not rows:
             self.show_message("Select the lines to delete first.")
             return
         lines = [line for line in (model.row_at(r) for r in rows) if line is not None]
+        from app.ui import operations
+
         what = (f"line {lines[0].line_number}" if len(lines) == 1
                 else f"these {len(lines)} lines")
-        if not self.confirm("Delete Lines", f"Do you want to delete {what}?"):
+        # Lines kept for Undo stay in memory: past the limit the delete is final (and says so).
+        undoable = len(lines) <= operations.UNDO_LINE_LIMIT
+        after = ("Edit > Undo brings them back." if undoable else
+                 f"This cannot be undone: {len(lines):,} lines are too many to keep for Undo.")
+        if not self.confirm("Delete Lines", f"Do you want to delete {what}?\n\n{after}"):
             return
         try:
-            count = model.delete_rows(rows)
+            count = model.delete_rows(rows, undoable=undoable)
         except DomainError as exc:
             model.refresh()
             self.show_message(exc.message)
@@ -549,7 +576,8 @@ class MainWindow(QMainWindow):
         if model.rowCount():
             row = min(rows[0], model.rowCount() - 1)
             self.paymentsView.setCurrentIndex(model.index(row, 1))
-        self.show_message(f"{count} line{'s' if count != 1 else ''} deleted.")
+        self.show_message(f"{count} line{'s' if count != 1 else ''} deleted. "
+                          + (after if undoable else "This cannot be undone."))
         self.update_footer()
 
     def _find(self) -> None:

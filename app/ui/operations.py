@@ -234,22 +234,43 @@ class Operations(QObject):
     def _action(self, parent: QObject, prefix: str, key: QKeySequence.StandardKey,
                 slot: Any, can_changed: Any, text_changed: Any, can: Any,
                 text: Any) -> QAction:
-        action = QAction(prefix, parent)
+        action = StepAction(prefix, can(), text(), parent)
         action.setObjectName(f"{prefix.lower()}Action")
         action.setShortcuts(QKeySequence.keyBindings(key))
-
-        def update(*_: object) -> None:
-            action.setEnabled(can())
-            action.setText(f"{prefix} {text()}" if can() else prefix)
-
-        can_changed.connect(update)
-        text_changed.connect(update)
+        # Bound to the action (a QObject): the connections end with it. The values come
+        # with the signals: the stack emits them from its destructor too, when calling
+        # back into it would fail.
+        can_changed.connect(action.set_can)
+        text_changed.connect(action.set_step)
         action.triggered.connect(lambda: slot())
-        update()
         return action
 
     def create_history_view(self, parent: QWidget | None = None) -> HistoryView:
         return HistoryView(self, parent)
+
+
+class StepAction(QAction):
+    """Undo or Redo, named after the step it would take back or make again."""
+
+    def __init__(self, prefix: str, can: bool, step: str, parent: QObject) -> None:
+        super().__init__(prefix, parent)
+        self.prefix = prefix
+        self._can = can
+        self._step = step
+        self._show()
+
+    def set_can(self, can: bool) -> None:
+        self._can = can
+        self._show()
+
+    def set_step(self, step: str) -> None:
+        self._step = step
+        self._show()
+
+    def _show(self) -> None:
+        self.setEnabled(self._can)
+        self.setText(f"{self.prefix} {self._step}" if self._can and self._step
+                     else self.prefix)
 
 
 class HistoryView(QUndoView):

@@ -116,7 +116,7 @@ def test_keyboard_only_entry_of_three_lines(qtbot: QtBot, window: MainWindow, db
         model.edits = UndoableGridEdits(ops, db, demo.id, cash.id)
         ops.changed.connect(lambda kind: model.refresh() if kind == "payment" else None)
     _show(qtbot, window)
-    window.journalsView.setFocus()
+    window.paymentsView.setFocus()  # Ctrl+N acts on the focused list: here a new line
     _key(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # New Line
     tab = Qt.Key.Key_Tab
     # line 1: date, document no. and external document no. as proposed

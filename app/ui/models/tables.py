@@ -166,6 +166,11 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
         if not self._writing:
             super().refresh()
 
+    @property
+    def writing(self) -> bool:
+        """True while this model writes (its own change notices are to be ignored)."""
+        return self._writing
+
     @contextmanager
     def _write(self) -> Iterator[None]:
         self._writing = True
@@ -283,15 +288,19 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             position = browse.payment_position(self.db, self.query, created.id)
         return position if position is not None else self._count - 1
 
-    def delete_rows(self, rows: list[int]) -> int:
-        """Delete these lines (one transaction); returns how many."""
+    def delete_rows(self, rows: list[int], *, undoable: bool = True) -> int:
+        """Delete these lines (one transaction); returns how many. ``undoable=False``
+        deletes them without an undo step (too many lines to keep in memory)."""
         assert self.edits is not None
         lines = [line for line in (self.row_at(r) for r in sorted(set(rows)))
                  if line is not None]
         if not lines:
             return 0
         with self._write():
-            deleted = self.edits.delete_lines(lines)
+            if undoable:
+                deleted = self.edits.delete_lines(lines)
+            else:  # the plain service call, past the undo stack
+                deleted = PaymentGridEdits.delete_lines(self.edits, lines)
         self.refresh()
         self.linesChanged.emit()
         return len(deleted)
