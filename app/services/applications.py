@@ -201,3 +201,24 @@ def _replace(session: Session, payment: Payment,
     if changed:
         touch(payment)
     session.flush()
+
+
+def of_journal(db: Database, company_id: uuid.UUID,
+               journal_id: uuid.UUID) -> dict[uuid.UUID, list[tuple[int, Decimal]]]:
+    """Every line's applications in a journal: payment id -> [(entry id, amount to apply)]
+    (kept by the GUI so the undo of a posting can put them back)."""
+    from app.db.models import Journal
+
+    with db.reading() as session:
+        journal = session.get(Journal, journal_id)
+        if journal is None or journal.company_id != company_id:
+            return {}
+        found: dict[uuid.UUID, list[tuple[int, Decimal]]] = {}
+        for payment_id, entry_id, amount in session.execute(
+                select(PaymentApplication.payment_id, PaymentApplication.cust_ledger_entry_id,
+                       PaymentApplication.amount_to_apply)
+                .join(Payment, Payment.id == PaymentApplication.payment_id)
+                .where(Payment.journal_id == journal_id)
+                .order_by(PaymentApplication.id)):
+            found.setdefault(payment_id, []).append((entry_id, amount))
+        return found

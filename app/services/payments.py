@@ -326,22 +326,28 @@ def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> li
     they were (versions and times too), in one transaction; refused with a message when a
     line number was taken again or the journal, a customer or an invoice is gone."""
     with db.transaction() as session:
-        codes: dict[uuid.UUID, str] = {}
-        for journal_id in {line.journal_id for line in lines}:
-            codes[journal_id] = _journal(session, company_id, journal_id).code
-        check_restorable(session, lines)
-        for journal_id, code in codes.items():
-            numbers = {line.line_number for line in lines if line.journal_id == journal_id}
-            taken = sorted(session.scalars(select(Payment.line_number).where(
-                Payment.journal_id == journal_id, Payment.line_number.in_(numbers))))
-            if taken:
-                raise Conflict(f"Line {taken[0]} already exists again in journal {code}.",
-                               field="lineNumber")
-        insert_exact(session, Payment, [row_of(line) for line in lines],
-                     "The lines already exist again.", field="lineNumber")
-        rows = session.scalars(select(Payment).where(Payment.id.in_([x.id for x in lines])))
-        by_id = {p.id: to_read(p, codes[p.journal_id]) for p in rows}
-        return [by_id[line.id] for line in lines]
+        return restore_in(session, company_id, lines)
+
+
+def restore_in(session: Session, company_id: uuid.UUID,
+               lines: list[PaymentRead]) -> list[PaymentRead]:
+    """``restore`` inside a transaction the caller holds (the undo of a posting)."""
+    codes: dict[uuid.UUID, str] = {}
+    for journal_id in {line.journal_id for line in lines}:
+        codes[journal_id] = _journal(session, company_id, journal_id).code
+    check_restorable(session, lines)
+    for journal_id, code in codes.items():
+        numbers = {line.line_number for line in lines if line.journal_id == journal_id}
+        taken = sorted(session.scalars(select(Payment.line_number).where(
+            Payment.journal_id == journal_id, Payment.line_number.in_(numbers))))
+        if taken:
+            raise Conflict(f"Line {taken[0]} already exists again in journal {code}.",
+                           field="lineNumber")
+    insert_exact(session, Payment, [row_of(line) for line in lines],
+                 "The lines already exist again.", field="lineNumber")
+    rows = session.scalars(select(Payment).where(Payment.id.in_([x.id for x in lines])))
+    by_id = {p.id: to_read(p, codes[p.journal_id]) for p in rows}
+    return [by_id[line.id] for line in lines]
 
 
 def row_of(line: PaymentRead) -> dict[str, Any]:

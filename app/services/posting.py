@@ -15,7 +15,7 @@ from __future__ import annotations
 import getpass
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     bindparam,
     func,
+    insert,
     literal_column,
     select,
     true,
@@ -52,7 +53,7 @@ from app.db.models import (
     utc_now,
 )
 from app.domain import posting as rules
-from app.domain.errors import FieldError, Invalid, NotFound
+from app.domain.errors import Conflict, FieldError, Invalid, NotFound
 from app.domain.ledger_schemas import (
     CustLedgerEntryRead,
     DetailedEntryRead,
@@ -64,6 +65,7 @@ from app.domain.ledger_schemas import (
     ReversalRead,
 )
 from app.domain.money import from_cents, to_cents
+from app.domain.schemas import PaymentRead
 from app.services.common import get_company, paused_gc, resolve_by_id_or_number, touch
 from app.services.ledger_common import (
     BulkTable,
@@ -377,15 +379,20 @@ def current_user() -> str:
 
 
 def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
-         user_id: str | None = None, progress: Progress | None = None) -> RegisterRead:
+         user_id: str | None = None, progress: Progress | None = None,
+         expected_lines: Mapping[uuid.UUID, int] | None = None) -> RegisterRead:
     """Post every line of the journal in one transaction; returns the G/L register.
 
     Refuses (``Invalid``, with the first problems, nothing written) when the test report
     finds any. ``progress`` is told each stage (for a progress dialog, and for the test that
-    kills a posting half-way)."""
+    kills a posting half-way); an exception it raises rolls the whole posting back.
+    ``expected_lines`` (line id -> version): post only if the journal holds exactly these
+    lines at these versions (the GUI's redo of a posting), else ``Conflict``."""
     report = progress or _no_progress
     with paused_gc(), db.durable_transaction() as session:
         lock_company(session, company_id)
+        if expected_lines is not None:
+            _check_lines(session, company_id, journal_id, expected_lines)
         loaded = _load(session, company_id, journal_id)
         problems = _problems(loaded)
         if problems:
@@ -405,6 +412,37 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
         del loaded, plan
     report("committed")
     return result
+
+
+def _check_lines(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID,
+                 expected: Mapping[uuid.UUID, int]) -> None:
+    journal = _journal(session, company_id, journal_id)
+    now = {payment_id: version for payment_id, version in session.execute(
+        select(Payment.id, Payment.version).where(Payment.journal_id == journal.id))}
+    if now != dict(expected):
+        raise Conflict(f"The lines of journal {journal.code} were changed since, so they are "
+                       "not the lines this step posts.", field="@odata.etag")
+
+
+def unpost(db: Database, company_id: uuid.UUID, register_number: int,
+           lines: Sequence[PaymentRead],
+           applications: Mapping[uuid.UUID, Sequence[tuple[int, Decimal]]], *,
+           user_id: str | None = None) -> tuple[ReversalRead, list[PaymentRead]]:
+    """The GUI's undo of a posting, in one transaction: reverse the register and put the
+    journal lines it posted back (same ids, numbers, versions) with their applications
+    (payment id -> [(customer ledger entry id, amount to apply)]). Refused as a whole
+    (nothing written) when the reversal is refused or a line cannot come back."""
+    from app.services.payments import restore_in
+
+    with paused_gc(), db.durable_transaction() as session:
+        reversal = _reverse_in(session, company_id, register_number, user_id)
+        restored = restore_in(session, company_id, list(lines)) if lines else []
+        rows = [{"payment_id": payment_id, "cust_ledger_entry_id": entry_id,
+                 "amount_to_apply": amount}
+                for payment_id, marked in applications.items() for entry_id, amount in marked]
+        if rows:
+            session.execute(insert(PaymentApplication), rows)
+        return reversal, restored
 
 
 # The columns each row gives; the rest are the same in every row of a posting (the company,
@@ -665,78 +703,83 @@ def reverse(db: Database, company_id: uuid.UUID, register_number: int, *,
     applications undone so the invoices it paid reopen; the original entries stay, marked
     reversed, and the new register says what it reversed. One transaction."""
     with paused_gc(), db.durable_transaction() as session:
-        lock_company(session, company_id)
-        company = get_company(session, company_id)
-        original = _register(session, company_id, register_number)
-        if original.reversed or original.reversal_of_register_id is not None:
-            raise Invalid(f"You cannot reverse G/L Register No. {register_number} because the "
-                          "register has already been involved in a reversal.", field="number")
-        gl = [rules.PlannedGLEntry(
-            r.entry_number, r.posting_date, r.document_type, r.document_number,
-            r.external_document_number, r.account_id, r.account_number, r.description,
-            r.amount, r.source_id, r.source_number)
-            for r in session.execute(select(
-                GLEntry.entry_number, GLEntry.posting_date, GLEntry.document_type,
-                GLEntry.document_number, GLEntry.external_document_number, GLEntry.account_id,
-                GLEntry.account_number, GLEntry.description, _cents(GLEntry.amount).label(
-                    "amount"), GLEntry.source_id, GLEntry.source_number)
-                .where(GLEntry.company_id == company_id, GLEntry.entry_number.between(
-                    original.from_entry_number, original.to_entry_number))
-                .order_by(GLEntry.entry_number))]
-        for entry in gl:
-            outside = (company.allow_posting_from and entry.posting_date <
-                       company.allow_posting_from) or (company.allow_posting_to and
-                                                       entry.posting_date >
-                                                       company.allow_posting_to)
-            if outside:
-                raise Invalid("Posting Date is not within your range of allowed posting dates. "
-                              f"G/L Register No. {register_number} has entries on "
-                              f"{entry.posting_date}.", field="postingDate")
-        payment_rows = session.scalars(select(CustLedgerEntry).where(
-            CustLedgerEntry.register_id == original.id).order_by(
-            CustLedgerEntry.entry_number)).all()
-        payments = [rules.PlannedCustEntry(
-            p.entry_number, p.customer_id, p.customer_number, p.posting_date, p.document_type,
-            p.document_number, p.external_document_number, p.description, to_cents(p.amount),
-            to_cents(p.remaining_amount), p.open, p.closed_by_entry_number, p.closed_at_date)
-            for p in payment_rows]
-        number_of: dict[int, int] = dict((i, n) for i, n in session.execute(
-            select(CustLedgerEntry.id, CustLedgerEntry.entry_number).where(
-                CustLedgerEntry.id.in_(select(DetailedCustLedgEntry.cust_ledger_entry_id).where(
-                    DetailedCustLedgEntry.register_id == original.id)))).all())
-        applications = [rules.PlannedDetail(
-            number_of[d.cust_ledger_entry_id], d.entry_type, d.posting_date, d.document_type,
-            d.document_number, d.customer_id, to_cents(d.amount),
-            number_of.get(d.applied_cust_ledger_entry_id)
-            if d.applied_cust_ledger_entry_id is not None else None)
-            for d in session.scalars(select(DetailedCustLedgEntry).where(
-                DetailedCustLedgEntry.register_id == original.id,
-                DetailedCustLedgEntry.entry_type != rules.INITIAL_ENTRY,
-                DetailedCustLedgEntry.unapplied.is_(False)).order_by(DetailedCustLedgEntry.id))]
-        touched = _entries_by_id(session, list(number_of))
-        entries = {e.entry_number: rules.EntryNow(
-            e.id, e.entry_number, to_cents(e.remaining_amount), e.open,
-            to_cents(e.original_pmt_disc_possible), to_cents(e.remaining_pmt_disc_possible),
-            e.closed_by_entry_number, e.closed_at_date) for e in touched}
-        invoice_of_entry = {e.id: e.sales_invoice_id for e in touched
-                            if e.sales_invoice_id is not None}
-        numbers = next_numbers(session, company_id)
-        planned = rules.plan_reversal(gl, payments, applications, entries,
-                                      next_gl_entry=numbers.gl_entry,
-                                      next_cust_entry=numbers.cust_entry,
-                                      register_number=numbers.register)
-        reopened = sum(1 for c in planned.plan.changes
-                       if c.open and not entries[c.entry_number].open)
-        register = write_plan(session, company_id, original.journal_code, planned.plan,
-                              invoice_of_entry, user_id=user_id,
-                              source_code=rules.REVERSAL_SOURCE_CODE,
-                              reversed_links=planned.gl_links,
-                              known_ids={e.entry_number: e.id for e in entries.values()})
-        _mark_reversed(session, company_id, original, register, planned)
-        session.flush()
-        return ReversalRead(reversal=register_read(session, register),
-                            reversed_register_number=original.number,
-                            reopened_entries=reopened)
+        return _reverse_in(session, company_id, register_number, user_id)
+
+
+def _reverse_in(session: Session, company_id: uuid.UUID, register_number: int,
+                user_id: str | None) -> ReversalRead:
+    lock_company(session, company_id)
+    company = get_company(session, company_id)
+    original = _register(session, company_id, register_number)
+    if original.reversed or original.reversal_of_register_id is not None:
+        raise Invalid(f"You cannot reverse G/L Register No. {register_number} because the "
+                      "register has already been involved in a reversal.", field="number")
+    gl = [rules.PlannedGLEntry(
+        r.entry_number, r.posting_date, r.document_type, r.document_number,
+        r.external_document_number, r.account_id, r.account_number, r.description,
+        r.amount, r.source_id, r.source_number)
+        for r in session.execute(select(
+            GLEntry.entry_number, GLEntry.posting_date, GLEntry.document_type,
+            GLEntry.document_number, GLEntry.external_document_number, GLEntry.account_id,
+            GLEntry.account_number, GLEntry.description, _cents(GLEntry.amount).label(
+                "amount"), GLEntry.source_id, GLEntry.source_number)
+            .where(GLEntry.company_id == company_id, GLEntry.entry_number.between(
+                original.from_entry_number, original.to_entry_number))
+            .order_by(GLEntry.entry_number))]
+    for entry in gl:
+        outside = (company.allow_posting_from and entry.posting_date <
+                   company.allow_posting_from) or (company.allow_posting_to and
+                                                   entry.posting_date >
+                                                   company.allow_posting_to)
+        if outside:
+            raise Invalid("Posting Date is not within your range of allowed posting dates. "
+                          f"G/L Register No. {register_number} has entries on "
+                          f"{entry.posting_date}.", field="postingDate")
+    payment_rows = session.scalars(select(CustLedgerEntry).where(
+        CustLedgerEntry.register_id == original.id).order_by(
+        CustLedgerEntry.entry_number)).all()
+    payments = [rules.PlannedCustEntry(
+        p.entry_number, p.customer_id, p.customer_number, p.posting_date, p.document_type,
+        p.document_number, p.external_document_number, p.description, to_cents(p.amount),
+        to_cents(p.remaining_amount), p.open, p.closed_by_entry_number, p.closed_at_date)
+        for p in payment_rows]
+    number_of: dict[int, int] = dict((i, n) for i, n in session.execute(
+        select(CustLedgerEntry.id, CustLedgerEntry.entry_number).where(
+            CustLedgerEntry.id.in_(select(DetailedCustLedgEntry.cust_ledger_entry_id).where(
+                DetailedCustLedgEntry.register_id == original.id)))).all())
+    applications = [rules.PlannedDetail(
+        number_of[d.cust_ledger_entry_id], d.entry_type, d.posting_date, d.document_type,
+        d.document_number, d.customer_id, to_cents(d.amount),
+        number_of.get(d.applied_cust_ledger_entry_id)
+        if d.applied_cust_ledger_entry_id is not None else None)
+        for d in session.scalars(select(DetailedCustLedgEntry).where(
+            DetailedCustLedgEntry.register_id == original.id,
+            DetailedCustLedgEntry.entry_type != rules.INITIAL_ENTRY,
+            DetailedCustLedgEntry.unapplied.is_(False)).order_by(DetailedCustLedgEntry.id))]
+    touched = _entries_by_id(session, list(number_of))
+    entries = {e.entry_number: rules.EntryNow(
+        e.id, e.entry_number, to_cents(e.remaining_amount), e.open,
+        to_cents(e.original_pmt_disc_possible), to_cents(e.remaining_pmt_disc_possible),
+        e.closed_by_entry_number, e.closed_at_date) for e in touched}
+    invoice_of_entry = {e.id: e.sales_invoice_id for e in touched
+                        if e.sales_invoice_id is not None}
+    numbers = next_numbers(session, company_id)
+    planned = rules.plan_reversal(gl, payments, applications, entries,
+                                  next_gl_entry=numbers.gl_entry,
+                                  next_cust_entry=numbers.cust_entry,
+                                  register_number=numbers.register)
+    reopened = sum(1 for c in planned.plan.changes
+                   if c.open and not entries[c.entry_number].open)
+    register = write_plan(session, company_id, original.journal_code, planned.plan,
+                          invoice_of_entry, user_id=user_id,
+                          source_code=rules.REVERSAL_SOURCE_CODE,
+                          reversed_links=planned.gl_links,
+                          known_ids={e.entry_number: e.id for e in entries.values()})
+    _mark_reversed(session, company_id, original, register, planned)
+    session.flush()
+    return ReversalRead(reversal=register_read(session, register),
+                        reversed_register_number=original.number,
+                        reopened_entries=reopened)
 
 
 def _mark_reversed(session: Session, company_id: uuid.UUID, original: GLRegister,

@@ -9,7 +9,10 @@ Contract (other parts of the app rely on it):
 - Views by objectName: companiesView, journalsView, paymentsView, customersView,
   accountsView, invoicesView. Actions by objectName: actionNewLine, actionOpenDatabase,
   actionNewDatabase, actionSave, actionDelete, actionUndo, actionRedo, actionFind,
-  actionRefresh, actionPrint, actionAbout, actionQuit.
+  actionRefresh, actionPrint, actionAbout, actionQuit; the posting actions of
+  app/ui/posting/window.py (actionApplyEntries, actionTestReport, actionPreviewPosting,
+  actionPost, actionNavigate, actionReverseRegister) and its ledger tabs (glEntriesView,
+  customerLedgerView, customerBalancesView, registersView).
 - The payment grid writes only through ``paymentsView.model().edits``
   (app/ui/grid_edits.py), where the undo stack wraps every write.
 
@@ -151,7 +154,15 @@ class MainWindow(QMainWindow):
         centre.addWidget(self.boxes["paymentsView"])
         centre.setStretchFactor(0, 1)
         centre.setStretchFactor(1, 5)
-        centre.setSizes([110, 500])
+        # The journals list shows about five journals (header, filter and rows) and never
+        # shrinks below three, so a third journal is never half hidden.
+        row_height = self.journalsView.verticalHeader().defaultSectionSize()
+        header_height = self.journalsView.horizontalHeader().sizeHint().height()
+        filter_height = self.boxes["journalsView"].filter.sizeHint().height()
+        chrome = header_height + filter_height + 12
+        self.boxes["journalsView"].setMinimumHeight(chrome + 3 * row_height)
+        centre.setCollapsible(0, False)
+        centre.setSizes([chrome + 5 * row_height, 500])
         self.setCentralWidget(centre)
 
         companies = QDockWidget("Companies", self)
@@ -266,6 +277,9 @@ class MainWindow(QMainWindow):
         from app.ui.window_editing import WindowEditing
 
         self.editing = WindowEditing(self)
+        from app.ui.posting.window import WindowPosting
+
+        self.posting = WindowPosting(self)
         self._enable_journal_actions()
 
     def _build_status_bar(self) -> None:
@@ -370,6 +384,8 @@ class MainWindow(QMainWindow):
         self.db = db
         self.company_id = self.journal_id = None
         self.editing.attach(db)  # a new undo stack for this database
+        assert self.editing.ops is not None
+        self.posting.attach(self.editing.ops)  # the ledger tabs, refreshed by its changes
         self.customer_directory.invalidate()
         self.setWindowTitle(f"{APP_NAME} — {self.database_name()}")
         companies = self._models["companiesView"]
@@ -398,6 +414,7 @@ class MainWindow(QMainWindow):
         for name in ("journalsView", "customersView", "accountsView", "invoicesView"):
             self._models[name].set_query(self.db, None)
         self.payments_model().set_journal(None, None, None)
+        self.posting.company_changed()
         self.update_footer()
 
     def select_company(self, company_id: uuid.UUID) -> None:
@@ -415,6 +432,7 @@ class MainWindow(QMainWindow):
             self._keep_query(name, BrowseQuery(company_id=company_id))
         self._keep_query("invoicesView", BrowseQuery(company_id=company_id, open_only=True))
         self.settings.set_last_company(self.database_name(), company_id)
+        self.posting.company_changed()
         journals = self._models["journalsView"]
         last = self.settings.last_journal(self.database_name(), company_id)
         row = journals.find_row(lambda r: r.id == last) if last is not None else None
@@ -490,6 +508,7 @@ class MainWindow(QMainWindow):
         self.customer_directory.invalidate()
         for model in self._models.values():
             model.refresh()
+        self.posting.refresh()
         if self.company_id is not None:
             self._select_row(self.companiesView, self.company_id)
         if self.journal_id is not None:
@@ -528,6 +547,8 @@ class MainWindow(QMainWindow):
         self.actionRefresh.setEnabled(self.db is not None)
         if hasattr(self, "editing"):
             self.editing.update_actions()
+        if hasattr(self, "posting"):
+            self.posting.update_actions()
 
     # --- commands --------------------------------------------------------------------------
     def _new_line(self) -> None:

@@ -382,8 +382,8 @@ class WindowEditing(QObject):
     def on_changed(self, kind: str) -> None:
         """``Operations.changed``: read the affected list again, keeping the selection."""
         w = self.window
-        if w.db is None or not w._models:
-            return
+        if w.db is None or not w._models or kind not in VIEW_OF_KIND:
+            return  # "ledger": the posted views refresh themselves (app/ui/posting/window.py)
         if kind == "company":
             self._refresh_keeping(kind, w.company_id)
             self._reselect_company()
