@@ -126,6 +126,8 @@ class CompanyCreate(ApiInput):
     work_date: date | None = None
     allow_posting_from: date | None = None
     allow_posting_to: date | None = None
+    # Where payment discounts granted are posted: a posting G/L account of the company.
+    payment_discount_account_number: Code20 | None = None
 
     @model_validator(mode="after")
     def _posting_range(self) -> CompanyCreate:
@@ -140,6 +142,7 @@ class CompanyUpdate(ApiInput):
     work_date: date | None = None
     allow_posting_from: date | None = None
     allow_posting_to: date | None = None
+    payment_discount_account_number: Code20 | None = None  # "" or null: none
 
     @model_validator(mode="after")
     def _posting_range(self) -> CompanyUpdate:
@@ -160,6 +163,7 @@ class CompanyRead(ApiRead):
     work_date: date | None
     allow_posting_from: date | None
     allow_posting_to: date | None
+    payment_discount_account_number: str = ""
 
 
 # --- G/L account ---------------------------------------------------------------------------

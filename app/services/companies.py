@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.db import Database
 from app.db.models import (
@@ -44,7 +44,16 @@ def to_read(company: Company) -> CompanyRead:
         name=company.name, display_name=company.display_name,
         business_profile_id=company.business_profile_id, work_date=company.work_date,
         allow_posting_from=company.allow_posting_from, allow_posting_to=company.allow_posting_to,
+        payment_discount_account_number=_discount_account_number(company),
     )
+
+
+def _discount_account_number(company: Company) -> str:
+    if company.payment_discount_account_id is None:
+        return ""
+    session = object_session(company)
+    account = session.get(Account, company.payment_discount_account_id) if session else None
+    return account.number if account is not None else ""
 
 
 def _duplicate(name: str) -> str:
@@ -58,10 +67,15 @@ def create(db: Database, data: CompanyCreate) -> CompanyRead:
 
 def create_in(session: Session, data: CompanyCreate) -> Company:
     """Create inside the caller's transaction (an import into a new company)."""
-    company = Company(**data.model_dump(by_alias=False))
+    company = Company(**data.model_dump(by_alias=False,
+                                        exclude={"payment_discount_account_number"}))
     company.display_name = company.display_name or company.name
     session.add(company)
     flush(session, _duplicate(data.name), field="name")
+    if data.payment_discount_account_number:
+        from app.services.posting import set_payment_discount_account_in
+
+        set_payment_discount_account_in(session, company, data.payment_discount_account_number)
     return company
 
 
@@ -102,6 +116,11 @@ def update(db: Database, company_id: uuid.UUID, data: CompanyUpdate, *,
         company = get_company(session, company_id)
         check_version(company, version)
         changes = data.changes()
+        if "payment_discount_account_number" in changes:
+            from app.services.posting import set_payment_discount_account_in
+
+            set_payment_discount_account_in(session, company,
+                                            changes.pop("payment_discount_account_number"))
         apply_changes(company, changes)
         if company.allow_posting_from and company.allow_posting_to and \
                 company.allow_posting_from > company.allow_posting_to:

@@ -665,18 +665,25 @@ def set_payment_discount_account(db: Database, company_id: uuid.UUID,
                                  account_number: str | None) -> None:
     """Where payment discounts granted are posted (G/L Setup / customer posting group)."""
     with db.transaction() as session:
-        company: Company = get_company(session, company_id)
-        account = resolve_by_id_or_number(
-            session, Account, company_id, None, (account_number or "").strip().upper() or None,
-            id_field="paymentDiscountAccountId", number_field="paymentDiscountAccountNumber",
-            label="G/L Account")
-        if account is not None:
-            problems = rules.account_problems(_gl_account(account),
-                                              "paymentDiscountAccountNumber", direct=False)
-            if problems:
-                raise Invalid(problems[0].message, field=problems[0].field)
-        company.payment_discount_account_id = account.id if account else None
-        touch(company)
+        set_payment_discount_account_in(session, get_company(session, company_id),
+                                        account_number)
+
+
+def set_payment_discount_account_in(session: Session, company: Company,
+                                    account_number: str | None) -> None:
+    """``set_payment_discount_account`` in the caller's transaction (the company dialog)."""
+    company_id = company.id
+    account = resolve_by_id_or_number(
+        session, Account, company_id, None, (account_number or "").strip().upper() or None,
+        id_field="paymentDiscountAccountId", number_field="paymentDiscountAccountNumber",
+        label="G/L Account")
+    if account is not None:
+        problems = rules.account_problems(_gl_account(account),
+                                          "paymentDiscountAccountNumber", direct=False)
+        if problems:
+            raise Invalid(problems[0].message, field=problems[0].field)
+    company.payment_discount_account_id = account.id if account else None
+    touch(company)
 
 
 def payment_discount_account(db: Database, company_id: uuid.UUID) -> str:

@@ -409,3 +409,59 @@ def test_journals_list_shows_three_journals(win: MainWindow) -> None:
     rows = win.journalsView.verticalHeader().defaultSectionSize()
     assert box.minimumHeight() >= 3 * rows + win.journalsView.horizontalHeader().sizeHint(
     ).height()
+
+
+def test_company_dialog_sets_discount_account_and_posting_period(
+        qtbot: QtBot, win: MainWindow, books: Books) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from app.services import companies
+    from app.ui.dialogs import FormDialog
+
+    _show(qtbot, win)
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, FormDialog)
+        for name, text in (("paymentDiscountAccountNumber", "1000"),
+                           ("allowPostingFrom", "2026-11-01"),
+                           ("allowPostingTo", "2026-11-30"), ("workDate", "2026-11-21")):
+            edit = dialog.findChild(QLineEdit, name)
+            assert edit is not None, name
+            edit.setFocus()
+            edit.selectAll()
+            qtbot.keyClicks(edit, text)
+        before = dump(books.db)
+        dialog.accept()  # 1000 is a heading: refused at its field, nothing written
+        assert dialog.isVisible()
+        assert dump(books.db) == before
+        edit = dialog.findChild(QLineEdit, "paymentDiscountAccountNumber")
+        assert edit is not None
+        edit.selectAll()
+        qtbot.keyClicks(edit, "2920")
+        dialog.accept()
+
+    seen = _when_modal(FormDialog, fill)
+    win.editing.edit("company")
+    assert len(seen) == 1
+    company = companies.get(books.db, books.company_id)
+    assert company.payment_discount_account_number == "2920"
+    assert (company.allow_posting_from, company.allow_posting_to, company.work_date) == (
+        date(2026, 11, 1), date(2026, 11, 30), date(2026, 11, 21))
+    assert posting.payment_discount_account(books.db, books.company_id) == "2920"
+    # Undo puts the previous setup back.
+    assert win.editing.ops is not None and win.editing.ops.undo()
+    assert posting.payment_discount_account(books.db, books.company_id) == "9250"
+
+
+def test_company_service_refuses_a_heading_as_discount_account(books: Books) -> None:
+    from app.domain.errors import DomainError
+    from app.domain.schemas import CompanyUpdate
+    from app.services import companies
+
+    before = dump(books.db)
+    with pytest.raises(DomainError) as refused:
+        companies.update(books.db, books.company_id,
+                         CompanyUpdate(payment_discount_account_number="1000"), version=None)
+    assert refused.value.field == "paymentDiscountAccountNumber"
+    assert "Account Type must be equal to 'Posting'" in refused.value.message
+    assert dump(books.db) == before

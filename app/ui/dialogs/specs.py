@@ -49,7 +49,11 @@ COMPANY_FORM = FormSpec(
         F("workDate", "Work date", "optional_date", nullable=True,
           hint="The date new journal lines get; empty: today"),
         F("allowPostingFrom", "Allow posting from", "optional_date", nullable=True),
-        F("allowPostingTo", "Allow posting to", "optional_date", nullable=True),
+        F("allowPostingTo", "Allow posting to", "optional_date", nullable=True,
+          hint="Posting refuses dates outside this period; empty: no limit"),
+        F("paymentDiscountAccountNumber", "Pmt. disc. G/L account", "code", nullable=True,
+          hint="A posting G/L account of the company: where payment discounts granted "
+               "are posted"),
     ))
 
 ACCOUNT_FORM = FormSpec(
