@@ -154,6 +154,10 @@ class Operations(QObject):
                 elif steps:
                     self._push(BatchStep(self, text, steps))
 
+    def push(self, step: Step) -> None:
+        """Push a step for a change made elsewhere (a posting: app/ui/posting/steps.py)."""
+        self._push(step)
+
     def _push(self, step: Step) -> None:
         if self._batch is not None:
             self._batch.append(step)

@@ -57,6 +57,9 @@ def _table(parent: QWidget, name: str) -> QTableView:
     view.setAlternatingRowColors(True)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().setVisible(False)
+    view.setWordWrap(False)
+    # Rows as high as the main window's lists (the style's default is a third taller).
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     return view
 
 

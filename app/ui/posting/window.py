@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
@@ -71,7 +72,7 @@ class RegistersBox(QWidget):
             Field("toEntryNumber", "To Entry No.", True),
             Field("glEntryCount", "G/L Entries", True),
             Field("custEntryCount", "Cust. Entries", True),
-            Field("createdAt", "Created"), Field("userId", "User ID"),
+            Field("created", "Created"), Field("userId", "User ID"),
             Field("reversed", "Reversed"),
             Field("reversedByRegisterNumber", "Reversed by Register", True),
             Field("reversalOfRegisterNumber", "Reverses Register", True)), (), self)
@@ -82,6 +83,8 @@ class RegistersBox(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        self.view.setAlternatingRowColors(True)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.addAction(posting.actionReverseRegister)
@@ -105,9 +108,13 @@ class RegistersBox(QWidget):
     def set_company(self, db: Database | None, company_id: uuid.UUID | None) -> None:
         from app.services import posting
 
-        rows: list[RegisterRead] = []
+        rows: list[SimpleNamespace] = []
         if db is not None and company_id is not None:
-            rows = posting.list_registers(db, company_id)[::-1]
+            # Newest first; the time as the user reads it (local, to the second).
+            rows = [SimpleNamespace(**r.model_dump(), register=r,
+                                    created=r.created_at.astimezone().strftime(
+                                        "%Y-%m-%d %H:%M:%S"))
+                    for r in reversed(posting.list_registers(db, company_id))]
         self.model.set_rows(rows)
         for column in range(self.model.columnCount()):
             self.view.resizeColumnToContents(column)
@@ -117,7 +124,7 @@ class RegistersBox(QWidget):
     def selected(self) -> RegisterRead | None:
         index = self.view.currentIndex()
         row = self.model.row_at(index.row()) if index.isValid() else None
-        return row
+        return row.register if row is not None else None
 
 
 class NavigateDialog(QDialog):
@@ -269,6 +276,10 @@ class WindowPosting(QObject):
             widget = make(None, None, tabs)
             widget.setObjectName(f"{name}Box")
             widget.view.setAlternatingRowColors(True)
+            widget.view.setWordWrap(False)
+            widget.view.horizontalHeader().setStretchLastSection(True)
+            widget.view.verticalHeader().setDefaultSectionSize(
+                widget.view.fontMetrics().height() + 8)
             widget.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             if name != "customerBalancesView":
                 widget.view.addAction(self.actionNavigate)
@@ -300,8 +311,10 @@ class WindowPosting(QObject):
         for name, widget in self.ledgers.items():
             query = None
             if w.db is not None and w.company_id is not None:
+                # The newest entries on top: after a posting, what it wrote shows first.
                 query = LedgerQuery(w.company_id, sort="customerNumber") \
-                    if name == "customerBalancesView" else LedgerQuery(w.company_id)
+                    if name == "customerBalancesView" else LedgerQuery(w.company_id,
+                                                                      descending=True)
                 model = widget.model
                 if model.query is not None and model.query.company_id == w.company_id:
                     continue  # the same company: keep filter and sort
@@ -427,7 +440,7 @@ class WindowPosting(QObject):
         for line in lines:
             self.ops.book.gone(line.id)
         if undoable:
-            self.ops._push(PostStep(self.ops, w, company_id, journal_id, code, register,
+            self.ops.push(PostStep(self.ops, w, company_id, journal_id, code, register,
                                     lines, applied))
         else:
             self.ops.notify(PostStep.kinds)
