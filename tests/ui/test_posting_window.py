@@ -465,3 +465,18 @@ def test_company_service_refuses_a_heading_as_discount_account(books: Books) -> 
     assert refused.value.field == "paymentDiscountAccountNumber"
     assert "Account Type must be equal to 'Posting'" in refused.value.message
     assert dump(books.db) == before
+
+
+def test_a_journal_too_big_for_undo_posts_without_a_step_and_says_so(
+        win: MainWindow, books: Books, boxes: Boxes, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui import operations
+
+    monkeypatch.setattr(operations, "UNDO_LINE_LIMIT", 1)
+    books.pay("C1", "-50.00", invoice="B", document="P1")
+    books.pay("C2", "-10.00", document="P2")
+    boxes.answers = ["Yes"]
+    assert win.posting.post() is not None
+    assert "too many to keep for Undo" in boxes.questions[0]
+    assert win.editing.ops is not None and win.editing.ops.stack.count() == 0
+    assert len(_ledger_rows(win, "glEntriesView")) == 4  # the views refreshed all the same
+    assert win.payments_model().rowCount() == 0
