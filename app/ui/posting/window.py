@@ -280,6 +280,13 @@ class WindowPosting(QObject):
             widget.view.horizontalHeader().setStretchLastSection(True)
             widget.view.verticalHeader().setDefaultSectionSize(
                 widget.view.fontMetrics().height() + 8)
+            header = widget.view.horizontalHeader()
+            for column in range(widget.model.columnCount()):  # no title cut short
+                heading = str(widget.model.headerData(column, Qt.Orientation.Horizontal)
+                              or "")
+                needed = header.fontMetrics().horizontalAdvance(heading) + 12
+                widget.view.setColumnWidth(column, max(widget.view.columnWidth(column),
+                                                       needed))
             widget.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             if name != "customerBalancesView":
                 widget.view.addAction(self.actionNavigate)
