@@ -42,8 +42,8 @@ def from_qdate(value: QDate) -> date:
 
 
 def format_date(value: date, locale: QLocale | None = None) -> str:
-    """The locale's short format (a two-digit year keeps the column narrow)."""
-    return (locale or QLocale()).toString(to_qdate(value), QLocale.FormatType.ShortFormat)
+    """The locale's short format with a four-digit year, the same in every view and editor."""
+    return localized.format_date(value, locale)
 
 
 def date_edit_format(locale: QLocale | None = None) -> str:

@@ -78,7 +78,7 @@ def test_amounts_are_locale_formatted_right_aligned_and_red_when_negative(
         Qt.AlignmentFlag.AlignRight)
     assert model.data(amount, Qt.ItemDataRole.ForegroundRole) is not None
     assert model.data(received, Qt.ItemDataRole.ForegroundRole) is None
-    assert model.data(model.index(7, model.column_of("postingDate"))) == "11/20/26"
+    assert model.data(model.index(7, model.column_of("postingDate"))) == "11/20/2026"
     assert not model.flags(model.index(7, model.column_of("customerName"))) & \
         Qt.ItemFlag.ItemIsEditable
     assert model.flags(amount) & Qt.ItemFlag.ItemIsEditable

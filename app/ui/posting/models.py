@@ -21,6 +21,7 @@ from app.db import Database
 from app.domain.ledger_schemas import CustLedgerEntryRead, CustomerBalanceRead, GLEntryRead
 from app.services import ledgers
 from app.services.ledgers import LedgerQuery, Source
+from app.ui import localized
 from app.ui.models.lazy import Column as LazyColumn
 from app.ui.models.lazy import LazyTableModel
 
@@ -31,15 +32,16 @@ _ROOT = QModelIndex()
 
 
 def show_value(value: Any) -> str:
-    """How a value reads in a cell: amounts with two decimals, dates ISO, booleans Yes/No."""
+    """How a value reads in a cell: amounts and dates in the locale's way (as in every other
+    view), booleans Yes/No."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return localized.format_amount(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return localized.format_date(value)
     return str(value)
 
 
