@@ -61,6 +61,18 @@ def test_annotations_and_read_only_properties_are_ignored_on_input() -> None:
     assert line.model_fields_set == {"amount"}
 
 
+def test_ignored_keys_are_dropped_wherever_they_stand_and_other_at_keys_refused() -> None:
+    # The ignored key last (the check stops at the first one it meets) and an "@" key that
+    # is not an OData annotation: still refused as unknown.
+    line = parse(PaymentCreate, {"amount": -5, "comment": "x", "id": "nonsense"})
+    assert line.model_fields_set == {"amount", "comment"}
+    body = {"amount": -5, "comment": "x"}
+    assert PaymentCreate._drop_ignored(body) is body  # nothing to drop: not copied
+    with pytest.raises(Invalid) as err:
+        parse(PaymentCreate, {"amount": -5, "@odata": "x"})
+    assert err.value.field == "@odata"
+
+
 def test_unknown_properties_are_refused() -> None:
     with pytest.raises(Invalid) as err:
         parse(PaymentCreate, {"ammount": -5})
