@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QMessageBox
 
 from app.db import Database
-from app.services import applications, invoices, ledgers, payments, posting
+from app.services import applications, ledgers, posting
 from app.ui.posting import actions
 from app.ui.posting.apply_dialog import ApplyEntriesDialog
 from app.ui.posting.dialogs import PreviewPostingDialog, TestReportDialog
@@ -118,42 +117,6 @@ def test_test_report_dialog_lists_and_saves_pdf(qtbot: object, books: Books,
     target = dialog.save_pdf(tmp_path / "report.pdf")
     assert target.read_bytes().startswith(b"%PDF")
     assert "Amount must be negative" in dialog.html()
-
-
-def test_post_action_confirms_posts_and_reports(qtbot: object, books: Books,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    books.pay("C1", "-50.00", invoice="B")
-    asked: list[str] = []
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a:
-                        asked.append(text) or QMessageBox.StandardButton.No)
-    assert actions.post_journal(None, books.db, books.company_id, books.journal_id) is None
-    assert asked == [actions.POST_QUESTION]
-    assert len(payments.list_all(books.db, books.company_id, books.journal_id)) == 1
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text:
-                        told.append(text))
-    register = actions.post_journal(None, books.db, books.company_id, books.journal_id)
-    assert register is not None and register.number == 1
-    assert told[0].startswith(actions.POSTED_MESSAGE)
-    assert invoices.get(books.db, books.company_id, books.invoices["B"].id).status == "Paid"
-    # Undo of a posting in the GUI is the reversal.
-    reversed_ = actions.reverse_register(None, books.db, books.company_id, 1)
-    assert reversed_ is not None
-    assert invoices.get(books.db, books.company_id, books.invoices["B"].id).status == "Open"
-
-
-def test_post_action_refusal_shows_the_problems(qtbot: object, books: Books,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    books.pay("C1", "50.00")
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
-    before = snapshot(books.db)
-    assert actions.post_journal(None, books.db, books.company_id, books.journal_id) is None
-    assert "Amount must be negative" in shown[0]
-    assert snapshot(books.db) == before
 
 
 def test_ledger_views(qtbot: object, books: Books, qtmodeltester: object) -> None:

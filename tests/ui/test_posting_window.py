@@ -153,6 +153,15 @@ def test_preview_from_the_window_shows_counts_and_writes_nothing(
     assert dump(books.db) == before
 
 
+def test_preview_refused_by_the_check_shows_the_problem_and_writes_nothing(
+        win: MainWindow, books: Books, boxes: Boxes) -> None:
+    books.pay("C1", "10.00", document="P1")
+    before = dump(books.db)
+    win.posting.actionPreviewPosting.trigger()
+    assert len(boxes.warnings) == 1 and "Amount must be negative" in boxes.warnings[0]
+    assert dump(books.db) == before
+
+
 def test_test_report_from_the_window_lists_the_problem(
         qtbot: QtBot, win: MainWindow, books: Books) -> None:
     books.pay("C1", "10.00", document="P1")

@@ -4,10 +4,6 @@
 - ``show_test_report(parent, db, company_id, journal_id)``: the Test Report dialog.
 - ``preview_posting(parent, db, company_id, journal_id)``: the Posting Preview dialog (or the
   problems that stop posting).
-- ``post_journal(parent, db, company_id, journal_id)``: confirm, post, tell the result;
-  returns the G/L register (None if cancelled or refused).
-- ``reverse_register(parent, db, company_id, register_number)``: confirm and reverse (the GUI's
-  undo of a posting).
 - ``GLEntriesWidget`` / ``CustomerLedgerWidget`` / ``CustomerBalancesWidget``: the posted
   views (``glEntriesView``, ``customerLedgerView``, ``customerBalancesView``) with a filter.
 """
@@ -17,13 +13,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QLineEdit,
-    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.domain.errors import DomainError
-from app.domain.ledger_schemas import RegisterRead, ReversalRead
 from app.services import posting
 from app.services.ledgers import LedgerQuery
+from app.ui import messages
 from app.ui.posting.apply_dialog import ApplyEntriesDialog
 from app.ui.posting.dialogs import PreviewPostingDialog, TestReportDialog
 from app.ui.posting.models import (
@@ -43,12 +35,9 @@ from app.ui.posting.models import (
     LedgerModel,
 )
 
-POST_QUESTION = "Do you want to post the journal lines?"
-POSTED_MESSAGE = "The journal lines were successfully posted."
-
 
 def _error(parent: QWidget | None, title: str, error: DomainError) -> None:
-    QMessageBox.critical(parent, title, "\n".join(e.message for e in error.errors))
+    messages.warn(parent, title, "\n".join(e.message for e in error.errors))
 
 
 def apply_entries(parent: QWidget | None, db: Database, company_id: uuid.UUID,
@@ -73,48 +62,6 @@ def preview_posting(parent: QWidget | None, db: Database, company_id: uuid.UUID,
     dialog = PreviewPostingDialog(preview, parent)
     dialog.exec()
     return dialog
-
-
-def post_journal(parent: QWidget | None, db: Database, company_id: uuid.UUID,
-                 journal_id: uuid.UUID) -> RegisterRead | None:
-    """Post after a confirmation; the refusal lists the first problems."""
-    answer = QMessageBox.question(parent, "Post", POST_QUESTION,
-                                  QMessageBox.StandardButton.Yes
-                                  | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    if answer != QMessageBox.StandardButton.Yes:
-        return None
-    QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
-    try:
-        register = posting.post(db, company_id, journal_id)
-    except DomainError as error:
-        QApplication.restoreOverrideCursor()
-        _error(parent, "Post", error)
-        return None
-    QApplication.restoreOverrideCursor()
-    QMessageBox.information(parent, "Post", f"{POSTED_MESSAGE}\n\nG/L Register "
-                            f"{register.number}: entries {register.from_entry_number} to "
-                            f"{register.to_entry_number}.")
-    return register
-
-
-def reverse_register(parent: QWidget | None, db: Database, company_id: uuid.UUID,
-                     register_number: int) -> ReversalRead | None:
-    answer = QMessageBox.question(
-        parent, "Reverse Register",
-        f"Do you want to reverse the entries of G/L Register {register_number}?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    if answer != QMessageBox.StandardButton.Yes:
-        return None
-    try:
-        result = posting.reverse(db, company_id, register_number)
-    except DomainError as error:
-        _error(parent, "Reverse Register", error)
-        return None
-    QMessageBox.information(parent, "Reverse Register",
-                            "The entries were successfully reversed.")
-    return result
 
 
 class LedgerWidget(QWidget):
