@@ -17,9 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app import APP_ID, APP_NAME, __version__
 from app.ui import crash
-from app.ui.identity import app_icon
+from app.ui.identity import apply_identity
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 
@@ -42,10 +41,7 @@ def start_gui(db_target: str | Path | None, *, demo: bool = False,
     """Create the application and window, show it, and open the database after it paints."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(app_icon())
+    apply_identity(app)
     crash.install()
     loader = threading.Thread(target=_preload, name="preload", daemon=True)
     loader.start()

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import paths
+from app import APP_ID, APP_NAME, __version__, paths
 from app.db import Database
 from app.domain.schemas import CompanyRead
 from app.ui import crash
@@ -20,8 +20,12 @@ from app.ui.settings import Settings
 
 def test_start_gui_paints_then_opens_the_database(qtbot: QtBot, db_path: Path,
                                                   tmp_path: Path) -> None:
-    _app, window = start_gui(db_path, demo=True, settings=Settings(tmp_path / "s.ini"))
+    app, window = start_gui(db_path, demo=True, settings=Settings(tmp_path / "s.ini"))
     qtbot.addWidget(window)
+    # The identity from app/__init__.py, set by the one helper the self-test uses too.
+    assert (app.applicationName(), app.applicationVersion(), app.desktopFileName()) == (
+        APP_NAME, __version__, APP_ID)
+    assert not app.windowIcon().isNull()
     with qtbot.waitSignal(window.databaseReady, timeout=20_000):
         pass
     assert window.painted_at is not None
