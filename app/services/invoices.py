@@ -8,10 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import exists, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Customer, Payment, SalesInvoice
+from app.db.models import Customer, Payment, SalesInvoice, utc_now
 from app.domain.errors import Conflict, Invalid
 from app.domain.schemas import SalesInvoiceCreate, SalesInvoiceRead, SalesInvoiceUpdate
 from app.services import ledger_common
@@ -130,11 +131,19 @@ def update(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID,
         changes = data.changes()
         if "customer_id" in changes or "customer_number" in changes:
             invoice.customer = _customer(session, company_id, changes)
+        old_number = invoice.number
         apply_changes(invoice, {k: v for k, v in changes.items()
                                 if k not in ("customer_id", "customer_number")})
         _check_amounts(invoice)
         touch(invoice)
         flush(session, _duplicate(invoice.number), field="number")
+        if invoice.number != old_number:
+            # Journal lines keep the number of the invoice they apply to (as BC's Applies-to
+            # Doc. No.): rename them too, moving their versions, as a customer's rename does.
+            session.execute(sql_update(Payment).where(Payment.applies_to_invoice_id == invoice_id)
+                            .values(applies_to_invoice_number=invoice.number,
+                                    version=Payment.version + 1, last_modified=utc_now())
+                            .execution_options(synchronize_session=False))
         ledger_common.sync_invoice_entry(session, invoice, changes)
         return to_read(invoice)
 
