@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +42,20 @@ def take_next(series: NumberSeries) -> str:
     series.last_number_used = number
     touch(series)
     return number
+
+
+def use_up(series: NumberSeries, numbers: Iterable[str]) -> None:
+    """Posting: use up the series' numbers that the posted lines took (a new line only peeks
+    its number), in sequence from the next one; numbers not from the series are left."""
+    used = set(numbers)
+    number = peek_next(series)
+    if not number or number not in used:
+        return
+    while number and number in used:
+        used.discard(number)  # each number once: the loop ends
+        series.last_number_used = number
+        number = peek_next(series)
+    touch(series)
 
 
 def by_code(session: Session, company_id: uuid.UUID, code: str) -> NumberSeries:

@@ -66,6 +66,7 @@ from app.domain.ledger_schemas import (
 )
 from app.domain.money import from_cents, to_cents
 from app.domain.schemas import PaymentRead
+from app.services import number_series
 from app.services.common import get_company, paused_gc, resolve_by_id_or_number, touch
 from app.services.ledger_common import (
     BulkTable,
@@ -403,6 +404,10 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
                               loaded.invoice_of_entry, user_id=user_id, progress=report,
                               known_ids={e.entry_number: e.id
                                          for e in loaded.entries.values()})
+        series = loaded.journal.number_series
+        if series is not None:  # the numbers the lines peeked from it are taken now
+            number_series.use_up(series, (line.document_number for line in loaded.lines
+                                          if not rules.is_skipped(line)))
         session.execute(sql_delete(Payment).where(Payment.journal_id == loaded.journal.id)
                         .execution_options(synchronize_session=False))
         report("lines deleted")

@@ -12,7 +12,14 @@ from app.db import Database
 from app.db.models import CustLedgerEntry, DetailedCustLedgEntry, GLEntry
 from app.domain.errors import Invalid, NotFound
 from app.domain.ledger_schemas import ApplicationInput
-from app.domain.schemas import AccountUpdate, CustomerUpdate, PaymentUpdate
+from app.domain.schemas import (
+    AccountUpdate,
+    CustomerUpdate,
+    JournalUpdate,
+    NumberSeriesCreate,
+    PaymentCreate,
+    PaymentUpdate,
+)
 from app.services import (
     accounts,
     applications,
@@ -20,6 +27,7 @@ from app.services import (
     invoices,
     journals,
     ledgers,
+    number_series,
     payments,
     posting,
 )
@@ -504,3 +512,34 @@ def test_company_delete_and_restore_keeps_the_ledgers(books: Books) -> None:
     assert ledgers.balances(books.db, books.company_id) == balances
     assert posting.payment_discount_account(books.db, books.company_id) == "9250"
     assert posting.get_register(books.db, books.company_id, 1).reversed_by_register_number == 2
+
+
+def test_posting_uses_up_the_series_numbers_its_lines_took(db: Database, books: Books) -> None:
+    # The document number a new line peeks from the journal's No. Series is used up when the
+    # line posts, so the next empty journal does not offer the same number again.
+    number_series.create(db, books.company_id, NumberSeriesCreate(
+        code="RCPT", starting_number="R0001"))
+    journals.update(db, books.company_id, books.journal_id,
+                    JournalUpdate(number_series_code="RCPT"), version=None)
+    first = payments.create(db, books.company_id, books.journal_id,
+                            PaymentCreate(customer_number="C1", amount=Decimal("-10")))
+    books.pay("C2", "-5.00", document="R0002")  # typed by hand, next in the series too
+    books.pay("C2", "-5.00", document="X9")  # not from the series: not counted
+    assert first.document_number == "R0001"
+    books.post()
+    series = number_series.list_all(db, books.company_id)[0]
+    assert series.last_number_used == "R0002"
+    again = payments.create(db, books.company_id, books.journal_id,
+                            PaymentCreate(customer_number="C1", amount=Decimal("-10")))
+    assert again.document_number == "R0003"
+
+
+def test_preview_uses_up_no_series_number(db: Database, books: Books) -> None:
+    number_series.create(db, books.company_id, NumberSeriesCreate(
+        code="RCPT", starting_number="R0001"))
+    journals.update(db, books.company_id, books.journal_id,
+                    JournalUpdate(number_series_code="RCPT"), version=None)
+    payments.create(db, books.company_id, books.journal_id,
+                    PaymentCreate(customer_number="C1", amount=Decimal("-10")))
+    posting.preview(db, books.company_id, books.journal_id)
+    assert number_series.list_all(db, books.company_id)[0].last_number_used == ""
