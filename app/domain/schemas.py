@@ -11,7 +11,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from app.domain.types import (
@@ -81,6 +88,22 @@ class ApiInput(ApiModel):
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
+class ApiPatch(ApiInput):
+    """A PATCH body. A property sent as null is refused unless it is one that can be empty
+    (``nullable``): the others would have reached the database as NULL (a crash, not a
+    message)."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError(f"{to_camel(info.field_name or '')} cannot be null: leave it out "
+                             "to keep its value.")
+        return value
+
+
 class ApiRead(ApiModel):
     """A response entity. ``version`` is the concurrency token, written as ``@odata.etag``."""
 
@@ -141,7 +164,10 @@ class CompanyCreate(ApiInput):
         return self
 
 
-class CompanyUpdate(ApiInput):
+class CompanyUpdate(ApiPatch):
+    nullable = frozenset({"work_date", "allow_posting_from", "allow_posting_to",
+                          "payment_discount_account_number"})
+
     name: RequiredText30 | None = None
     display_name: Text250 | None = None
     business_profile_id: Text250 | None = None
@@ -184,7 +210,7 @@ class AccountCreate(ApiInput):
     blocked: bool = False
 
 
-class AccountUpdate(ApiInput):
+class AccountUpdate(ApiPatch):
     number: RequiredCode20 | None = None
     display_name: Text100 | None = None
     category: AccountCategory | None = None
@@ -241,7 +267,9 @@ class CustomerCreate(_CustomerFields):
     receivables_account_number: Code20 | None = None
 
 
-class CustomerUpdate(_CustomerFields):
+class CustomerUpdate(_CustomerFields, ApiPatch):
+    nullable = frozenset({"receivables_account_id", "receivables_account_number"})
+
     number: RequiredCode20 | None = None
     display_name: RequiredText100 | None = None
     type: ContactType | None = None
@@ -294,7 +322,7 @@ class NumberSeriesCreate(ApiInput):
     increment_by: int = Field(1, ge=1, le=1_000_000)
 
 
-class NumberSeriesUpdate(ApiInput):
+class NumberSeriesUpdate(ApiPatch):
     code: RequiredCode20 | None = None
     description: Text100 | None = None
     starting_number: RequiredCode20 | None = None
@@ -327,7 +355,9 @@ class SalesInvoiceCreate(ApiInput):
     payment_discount_amount: Amount = Decimal("0.00")
 
 
-class SalesInvoiceUpdate(ApiInput):
+class SalesInvoiceUpdate(ApiPatch):
+    nullable = frozenset({"payment_discount_date", "customer_id", "customer_number"})
+
     number: RequiredCode20 | None = None
     external_document_number: Code35 | None = None
     invoice_date: date | None = None
@@ -371,7 +401,10 @@ class JournalCreate(ApiInput):
     number_series_code: Code20 | None = None
 
 
-class JournalUpdate(ApiInput):
+class JournalUpdate(ApiPatch):
+    nullable = frozenset({"balancing_account_id", "balancing_account_number",
+                          "number_series_code"})
+
     code: JournalCode | None = None
     display_name: Text100 | None = None
     balancing_account_id: OptionalGuid = None

@@ -10,10 +10,16 @@ from pydantic import BaseModel
 
 from app.domain.errors import Invalid
 from app.domain.schemas import (
+    AccountUpdate,
+    CompanyUpdate,
     CustomerCreate,
+    CustomerUpdate,
     JournalCreate,
+    JournalUpdate,
+    NumberSeriesUpdate,
     PaymentCreate,
     PaymentUpdate,
+    SalesInvoiceUpdate,
     make_etag,
     parse_etag,
 )
@@ -123,3 +129,28 @@ def test_etags() -> None:
     assert parse_etag("*") is None
     with pytest.raises(ValueError, match="concurrency token"):
         parse_etag("W/\"abc\"")
+
+
+@pytest.mark.parametrize(("model", "field"), [
+    (SalesInvoiceUpdate, "invoiceDate"), (SalesInvoiceUpdate, "totalAmountIncludingTax"),
+    (SalesInvoiceUpdate, "number"), (CustomerUpdate, "displayName"), (CustomerUpdate, "email"),
+    (AccountUpdate, "blocked"), (JournalUpdate, "code"), (NumberSeriesUpdate, "startingNumber"),
+    (CompanyUpdate, "name"),
+])
+def test_a_patch_refuses_null_where_the_record_needs_a_value(model: type[BaseModel],
+                                                             field: str) -> None:
+    # It used to pass, then crash in the service (NOT NULL constraint, or None < date).
+    with pytest.raises(Invalid) as err:
+        parse(model, {field: None})
+    assert (err.value.field, err.value.message) == (
+        field, f"{field} cannot be null: leave it out to keep its value.")
+
+
+@pytest.mark.parametrize(("model", "field"), [
+    (SalesInvoiceUpdate, "paymentDiscountDate"), (CustomerUpdate, "receivablesAccountNumber"),
+    (JournalUpdate, "balancingAccountNumber"), (JournalUpdate, "numberSeriesCode"),
+    (CompanyUpdate, "workDate"), (CompanyUpdate, "paymentDiscountAccountNumber"),
+    (PaymentUpdate, "description"), (PaymentUpdate, "postingDate"),
+])
+def test_a_patch_takes_null_where_it_means_none(model: type[BaseModel], field: str) -> None:
+    assert parse(model, {field: None}).model_fields_set == {_attr(model, field)}
