@@ -148,7 +148,8 @@ def _prefix(column: Any, text: str) -> ColumnElement[bool]:
 
 
 def _contains(column: Any, text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match; only ever used on small tables."""
+    """Case-insensitive substring match (LIKE alone is case-sensitive on PostgreSQL); no
+    index helps it. Also used by the ledgers' filter text."""
     return func.lower(column).contains(text.lower(), autoescape=True)
 
 

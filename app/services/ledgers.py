@@ -22,6 +22,7 @@ from app.db import Database
 from app.db.models import Account, CustLedgerEntry, Customer, GLEntry, GLRegister
 from app.domain.ledger_schemas import CustLedgerEntryRead, CustomerBalanceRead, GLEntryRead
 from app.domain.money import from_cents
+from app.services.browse import _contains  # case-insensitive on every database
 from app.services.common import get_company
 
 T = TypeVar("T")
@@ -65,10 +66,6 @@ def _escaped(text: str) -> str:
 
 def _like_prefix(text: str) -> str:
     return _escaped(text) + "%"
-
-
-def _contains(col: Any, text: str) -> Any:
-    return col.like(f"%{_escaped(text)}%", escape="\\")
 
 
 # --- G/L entries -----------------------------------------------------------------------------

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from app.db import Database
 from app.services import ledgers, posting
@@ -82,3 +84,22 @@ def test_registers_list(books: Books) -> None:
     books.post()
     registers = posting.list_registers(books.db, books.company_id)
     assert [(r.number, r.gl_entry_count) for r in registers] == [(1, 4), (2, 2)]
+
+
+def test_filter_text_is_case_insensitive_where_like_is_not(books: Books) -> None:
+    """PostgreSQL's LIKE is case-sensitive; SQLite's is made so here to stand in for it."""
+    def case_sensitive_like(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_conn.execute("PRAGMA case_sensitive_like=ON")
+
+    event.listen(books.db.engine, "checkout", case_sensitive_like)
+    try:
+        for text in ("trey", "TREY", "Trey"):
+            query = LedgerQuery(books.company_id, filter_text=text)
+            assert ledgers.count_gl_entries(books.db, query) == 2
+            assert [e.document_number for e in ledgers.page_customer_entries(
+                books.db, query, 0, 10)] == ["PAY2"]
+        assert [r.customer_number for r in ledgers.page_customer_balances(
+            books.db, LedgerQuery(books.company_id, filter_text="trey research"), 0, 10)] \
+            == ["C2"]
+    finally:
+        event.remove(books.db.engine, "checkout", case_sensitive_like)
