@@ -29,6 +29,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from app.domain.errors import Invalid
+
 # Ids of customers, accounts and lines are keys as the database gives them (compared and
 # hashed, never parsed): posting 100,000 lines hashes them millions of times.
 Key = Hashable
@@ -527,6 +529,11 @@ def plan_balances(plan: Plan) -> dict[date, int]:
 
 # --- reversal ----------------------------------------------------------------------------------
 
+def _document(document_type: str, document_number: str) -> str:
+    """'invoice 103004': how a message names a ledger entry's document."""
+    return f"{document_type.lower()} {document_number}".strip()
+
+
 class EntryNow(NamedTuple):
     """An existing customer ledger entry as it stands before a reversal."""
 
@@ -549,12 +556,14 @@ class ReversalPlan(NamedTuple):
 def plan_reversal(gl_entries: Sequence[PlannedGLEntry], payments: Sequence[PlannedCustEntry],
                   applications: Sequence[PlannedDetail], entries: Mapping[int, EntryNow], *,
                   next_gl_entry: int, next_cust_entry: int,
-                  register_number: int) -> ReversalPlan:
+                  register_number: int, reversing: int) -> ReversalPlan:
     """Reverse a register: G/L entries with opposite signs; its applications undone (an
     opposite detailed entry each, both marked unapplied), which reopens the invoices; then each
     payment entry closed against a new entry of the opposite amount. Nothing is deleted.
+    ``register_number`` is the new register's number, ``reversing`` the reversed one's.
 
-    ``entries`` holds, by entry number, every customer entry the register touched."""
+    ``entries`` holds, by entry number, every customer entry the register touched. Refused
+    (Invalid) when one of the register's payment entries was applied by a later register."""
     gl: list[PlannedGLEntry] = []
     gl_links: dict[int, int] = {}
     number = next_gl_entry
@@ -581,7 +590,13 @@ def plan_reversal(gl_entries: Sequence[PlannedGLEntry], payments: Sequence[Plann
     cust_no = next_cust_entry
     for p in payments:
         st = state[p.entry_number]
-        assert st.remaining == p.amount, "a payment entry is open for its whole amount here"
+        if st.remaining != p.amount:
+            # Its applications by this register undone, a payment entry is open for its whole
+            # amount, unless a later register applied it (the service refuses that first).
+            raise Invalid(f"You cannot reverse G/L Register No. {reversing} "
+                          f"because customer ledger entry {p.entry_number} "
+                          f"({_document(p.document_type, p.document_number)}) was applied "
+                          "again later. Reverse the later register first.", field="number")
         cust.append(p._replace(entry_number=cust_no, amount=-p.amount, remaining=0, open=False,
                                closed_by_entry_number=p.entry_number,
                                closed_at_date=p.posting_date))

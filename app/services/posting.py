@@ -779,7 +779,8 @@ def _reverse_in(session: Session, company_id: uuid.UUID, register_number: int,
     planned = rules.plan_reversal(gl, payments, applications, entries,
                                   next_gl_entry=numbers.gl_entry,
                                   next_cust_entry=numbers.cust_entry,
-                                  register_number=numbers.register)
+                                  register_number=numbers.register,
+                                  reversing=original.number)
     reopened = sum(1 for c in planned.plan.changes
                    if c.open and not entries[c.entry_number].open)
     register = write_plan(session, company_id, original.journal_code, planned.plan,

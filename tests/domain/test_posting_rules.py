@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain import posting as rules
+from app.domain.errors import Invalid
 
 DAY = date(2026, 11, 20)
 BANK = rules.GLAccount("bank", "2910", "Bank", "Posting", False, True)
@@ -118,3 +120,28 @@ def test_any_valid_plan_balances(specs: list[tuple[int, int | None, int]],
         original = entries[change.entry_id]
         assert original.remaining + by_entry[change.entry_number] == change.remaining
         assert 0 <= change.remaining <= original.remaining
+
+
+def test_reversal_refuses_a_payment_entry_a_later_register_applied() -> None:
+    """Not an assert (gone under -O): a domain error, whatever the interpreter's flags."""
+    posted = rules.PlannedCustEntry(7, "c1", "C1", DAY, "Payment", "P1", "", "pay", -10000,
+                                    -10000, True, None, None)
+    gl = [rules.PlannedGLEntry(1, DAY, "Payment", "P1", "", "rec", "2310", "pay", -10000,
+                               "c1", "C1"),
+          rules.PlannedGLEntry(2, DAY, "Payment", "P1", "", "bank", "2910", "pay", 10000,
+                               "c1", "C1")]
+    # A later register applied 6,000.00 of it: it is no longer open for its whole amount.
+    now = {7: rules.EntryNow(70, 7, -4000, True, 0, 0, None, None)}
+    with pytest.raises(Invalid) as refused:
+        rules.plan_reversal(gl, [posted], [], now, next_gl_entry=3, next_cust_entry=8,
+                            register_number=2, reversing=1)
+    assert refused.value.field == "number"
+    assert str(refused.value) == (
+        "You cannot reverse G/L Register No. 1 because customer ledger entry 7 (payment P1) "
+        "was applied again later. Reverse the later register first.")
+    # Open for its whole amount, it reverses.
+    whole = {7: rules.EntryNow(70, 7, -10000, True, 0, 0, None, None)}
+    done = rules.plan_reversal(gl, [posted], [], whole, next_gl_entry=3, next_cust_entry=8,
+                               register_number=2, reversing=1)
+    assert [e.amount for e in done.plan.gl_entries] == [10000, -10000]
+    assert done.cust_links == {8: 7}
