@@ -747,6 +747,7 @@ def _reverse_in(session: Session, company_id: uuid.UUID, register_number: int,
             raise Invalid("Posting Date is not within your range of allowed posting dates. "
                           f"G/L Register No. {register_number} has entries on "
                           f"{entry.posting_date}.", field="postingDate")
+    _refuse_if_applied_later(session, company_id, original)
     payment_rows = session.scalars(select(CustLedgerEntry).where(
         CustLedgerEntry.register_id == original.id).order_by(
         CustLedgerEntry.entry_number)).all()
@@ -793,6 +794,34 @@ def _reverse_in(session: Session, company_id: uuid.UUID, register_number: int,
     return ReversalRead(reversal=register_read(session, register),
                         reversed_register_number=original.number,
                         reopened_entries=reopened)
+
+
+def _refuse_if_applied_later(session: Session, company_id: uuid.UUID,
+                             original: GLRegister) -> None:
+    """Business Central reverses applications in order: when a later register (not reversed)
+    applied again a customer entry this register applied, undoing this one first would undo
+    them out of order (and give back a discount the later one took). Name the latest such
+    register: reversing it first is the way."""
+    touched = select(DetailedCustLedgEntry.cust_ledger_entry_id).where(
+        DetailedCustLedgEntry.register_id == original.id).scalar_subquery()
+    later = session.execute(
+        select(CustLedgerEntry.entry_number, CustLedgerEntry.document_type,
+               CustLedgerEntry.document_number, GLRegister.number)
+        .join(DetailedCustLedgEntry,
+              DetailedCustLedgEntry.cust_ledger_entry_id == CustLedgerEntry.id)
+        .join(GLRegister, GLRegister.id == DetailedCustLedgEntry.register_id)
+        .where(GLRegister.company_id == company_id, GLRegister.number > original.number,
+               DetailedCustLedgEntry.cust_ledger_entry_id.in_(touched),
+               DetailedCustLedgEntry.entry_type != rules.INITIAL_ENTRY,
+               DetailedCustLedgEntry.unapplied.is_(False))
+        .order_by(GLRegister.number.desc(), CustLedgerEntry.entry_number).limit(1)).first()
+    if later is not None:
+        entry_number, document_type, document_number, register_number = later
+        document = f"{document_type.lower()} {document_number}".strip()
+        raise Invalid(f"You cannot reverse G/L Register No. {original.number} because "
+                      f"customer ledger entry {entry_number} ({document}) was applied again "
+                      f"later in G/L Register No. {register_number}. Reverse G/L Register "
+                      f"No. {register_number} first.", field="number")
 
 
 def _mark_reversed(session: Session, company_id: uuid.UUID, original: GLRegister,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
 
 from app.db import Database
-from app.db.models import CustLedgerEntry, DetailedCustLedgEntry, GLEntry
+from app.db.models import CustLedgerEntry, DetailedCustLedgEntry, GLEntry, GLRegister
 from app.domain.errors import Invalid, NotFound
 from app.domain.ledger_schemas import ApplicationInput
 from app.domain.schemas import (
@@ -477,19 +478,65 @@ def test_reverse_outside_allowed_dates_is_refused(books: Books) -> None:
     assert snapshot(books.db) == before
 
 
-def test_partial_payments_in_two_registers_reverse_independently(books: Books) -> None:
-    books.invoice("INV1", "C1", "100.00")
+def _dump(books: Books) -> dict[str, Any]:
+    """snapshot() and, per customer entry and register, what a reversal changes."""
+    with books.db.reading() as session:
+        entries = sorted((e.entry_number, e.remaining_amount, e.open,
+                          e.remaining_pmt_disc_possible, e.closed_by_entry_number,
+                          e.closed_at_date, e.reversed) for e in
+                         session.scalars(select(CustLedgerEntry)))
+        registers = sorted((r.number, r.reversed) for r in session.scalars(select(GLRegister)))
+        unapplied = sorted((d.id, d.unapplied) for d in
+                           session.scalars(select(DetailedCustLedgEntry)))
+    return {**snapshot(books.db), "entries_full": entries, "registers_full": registers,
+            "unapplied": unapplied}
+
+
+def test_reversing_a_register_applied_again_later_is_refused(books: Books) -> None:
+    # Register 1 pays 30.00 of INV1; register 2 pays the rest and takes the discount. Undoing
+    # register 1 first would reopen INV1 with its discount possible again although register 2
+    # took it: Business Central refuses, the later register must be reversed first.
+    books.invoice("INV1", "C1", "100.00", discount="2.00", discount_date=date(2026, 11, 25))
+    invoice_entry = ledgers.entries_for_document(
+        books.db, books.company_id, "INV1").customer_entries[0]
+    opened = _dump(books)
     books.pay("C1", "-30.00", invoice="INV1")
     books.post()
-    books.pay("C1", "-70.00", invoice="INV1")
+    after_first = _dump(books)
+    books.pay("C1", "-68.00", invoice="INV1")
     books.post()
-    assert invoices.get(books.db, books.company_id,
-                        books.invoices["INV1"].id).status == "Paid"
+    invoice = invoices.get(books.db, books.company_id, books.invoices["INV1"].id)
+    assert (invoice.remaining_amount, invoice.status) == (D("0.00"), "Paid")
+    before = _dump(books)
+    message = (f"You cannot reverse G/L Register No. 1 because customer ledger entry "
+               f"{invoice_entry.entry_number} (invoice INV1) was applied again later in G/L "
+               "Register No. 2. Reverse G/L Register No. 2 first.")
+    with pytest.raises(Invalid) as refused:
+        posting.reverse(books.db, books.company_id, 1)
+    assert (str(refused.value), refused.value.field) == (message, "number")
+    assert _dump(books) == before
+    # The GUI's undo of posting 1 is the same reversal: refused alike, nothing written.
+    with pytest.raises(Invalid) as refused:
+        posting.unpost(books.db, books.company_id, 1, [], {})
+    assert str(refused.value) == message
+    assert _dump(books) == before
+    # In order it works: 2 brings back the state after 1, then 1 the state before both.
+    posting.reverse(books.db, books.company_id, 2)
+    invoice = invoices.get(books.db, books.company_id, books.invoices["INV1"].id)
+    assert (invoice.remaining_amount, invoice.status) == (D("70.00"), "Open")
+    entry = ledgers.entries_for_document(books.db, books.company_id, "INV1").customer_entries[0]
+    assert (entry.remaining_amount, entry.remaining_pmt_disc_possible, entry.open) == (
+        D("70.00"), D("2.00"), True)
+    assert _dump(books)["entries_full"][0] == after_first["entries_full"][0]
     posting.reverse(books.db, books.company_id, 1)
     invoice = invoices.get(books.db, books.company_id, books.invoices["INV1"].id)
-    assert (invoice.remaining_amount, invoice.status) == (D("30.00"), "Open")
+    assert (invoice.remaining_amount, invoice.status) == (D("100.00"), "Open")
+    entry = ledgers.entries_for_document(books.db, books.company_id, "INV1").customer_entries[0]
+    assert (entry.remaining_amount, entry.remaining_pmt_disc_possible, entry.open) == (
+        D("100.00"), D("2.00"), True)
+    assert _dump(books)["entries_full"][0] == opened["entries_full"][0]
     assert ledgers.customer_balance(books.db, books.company_id,
-                                    books.customers["C1"].id) == D("30.00")
+                                    books.customers["C1"].id) == D("100.00")
 
 
 def test_company_delete_and_restore_keeps_the_ledgers(books: Books) -> None:
