@@ -458,6 +458,15 @@ class PaymentUpdate(ApiInput):
     comment: Text250 | None = None
 
 
+class LineApplication(ApiModel):
+    """One of a payment line's applications (Applies-to ID): the open customer ledger entry
+    it marks and the Amount to Apply (kept in the archive of a delete, so undo puts it back)."""
+
+    model_config = ConfigDict(frozen=True)
+    cust_ledger_entry_id: int
+    amount_to_apply: Decimal
+
+
 class PaymentRead(ApiRead):
     odata_type = "#microsoft.graph.customerPayment"
     journal_id: uuid.UUID
@@ -474,6 +483,9 @@ class PaymentRead(ApiRead):
     applies_to_invoice_number: str
     description: str
     comment: str
+    # Not an API property: filled only in what a delete returns (the line's applications,
+    # which the delete removed by cascade), so a restore puts them back.
+    applications: tuple[LineApplication, ...] = Field(default=(), exclude=True)
 
 
 # --- archives: what a delete removed, so undo can put it back -------------------------------

@@ -181,7 +181,9 @@ def delete_archived(db: Database, company_id: uuid.UUID, *, version: int | None,
             accounts=[accounts.to_read(a) for a in rows(Account, Account.number)],
             customers=[customers.to_read(c) for c in rows(Customer, Customer.number)],
             invoices=[invoices.to_read(i) for i in rows(SalesInvoice, SalesInvoice.number)],
-            journals=[journals.archive_of(session, j) for j in rows(Journal, Journal.code)],
+            # The lines' applications are among the ledger rows (restored after the entries).
+            journals=[journals.archive_of(session, j, applications=False)
+                      for j in rows(Journal, Journal.code)],
             payment_discount_account_id=company.payment_discount_account_id,
             ledger_rows=ledger_common.archive_ledgers(session, company_id),
         )

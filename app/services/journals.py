@@ -155,11 +155,16 @@ def delete_archived(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, 
         return archive
 
 
-def archive_of(session: Session, journal: Journal) -> JournalArchive:
+def archive_of(session: Session, journal: Journal, *,
+               applications: bool = True) -> JournalArchive:
+    """The batch and its lines, each line carrying its applications (``applications=False``
+    when the caller archives them otherwise: the company delete keeps them as ledger rows)."""
     rows = session.scalars(select(Payment).where(Payment.journal_id == journal.id)
                            .order_by(Payment.line_number))
-    return JournalArchive(journal=to_read(journal),
-                          lines=[payments.to_read(p, journal.code) for p in rows])
+    lines = [payments.to_read(p, journal.code) for p in rows]
+    if applications:
+        lines = payments.with_applications(session, lines)
+    return JournalArchive(journal=to_read(journal), lines=lines)
 
 
 def line_count(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> int:
@@ -191,10 +196,12 @@ def restore_in(session: Session, company_id: uuid.UUID, archive: JournalArchive)
     series_id = (number_series.by_code(session, company_id, journal.number_series_code).id
                  if journal.number_series_code else None)
     payments.check_restorable(session, archive.lines)
+    payments.check_applications(session, archive.lines)
     insert_exact(session, Journal, [row_of(company_id, journal, series_id)],
                  _duplicate(journal.code), field="code")
     insert_exact(session, Payment, [payments.row_of(line) for line in archive.lines],
                  f"The lines of journal {journal.code} already exist again.", field="lineNumber")
+    payments.insert_applications(session, archive.lines)
 
 
 def restore(db: Database, company_id: uuid.UUID, archive: JournalArchive) -> JournalRead:

@@ -17,13 +17,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, func, insert, select, type_coerce
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import (
     Company,
+    CustLedgerEntry,
     Customer,
     Journal,
     Payment,
@@ -35,7 +36,7 @@ from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.ids import new_id
 from app.domain.money import from_cents, to_cents
 from app.domain.numbering import increment_number, next_line_number
-from app.domain.schemas import PaymentCreate, PaymentRead, PaymentUpdate
+from app.domain.schemas import LineApplication, PaymentCreate, PaymentRead, PaymentUpdate
 from app.services import number_series
 from app.services.common import (
     check_customer_not_blocked,
@@ -331,11 +332,13 @@ def restore(db: Database, company_id: uuid.UUID, lines: list[PaymentRead]) -> li
 
 def restore_in(session: Session, company_id: uuid.UUID,
                lines: list[PaymentRead]) -> list[PaymentRead]:
-    """``restore`` inside a transaction the caller holds (the undo of a posting)."""
+    """``restore`` inside a transaction the caller holds (the undo of a posting). The lines'
+    ``applications`` come back too (refused when an entry is gone or has less open)."""
     codes: dict[uuid.UUID, str] = {}
     for journal_id in {line.journal_id for line in lines}:
         codes[journal_id] = _journal(session, company_id, journal_id).code
     check_restorable(session, lines)
+    check_applications(session, lines)
     for journal_id, code in codes.items():
         numbers = {line.line_number for line in lines if line.journal_id == journal_id}
         taken = sorted(session.scalars(select(Payment.line_number).where(
@@ -345,9 +348,71 @@ def restore_in(session: Session, company_id: uuid.UUID,
                            field="lineNumber")
     insert_exact(session, Payment, [row_of(line) for line in lines],
                  "The lines already exist again.", field="lineNumber")
-    rows = session.scalars(select(Payment).where(Payment.id.in_([x.id for x in lines])))
-    by_id = {p.id: to_read(p, codes[p.journal_id]) for p in rows}
-    return [by_id[line.id] for line in lines]
+    insert_applications(session, lines)
+    by_id: dict[uuid.UUID, PaymentRead] = {}
+    ids = [x.id for x in lines]
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.scalars(select(Payment).where(Payment.id.in_(ids[start:start + _CHUNK])))
+        by_id.update((p.id, to_read(p, codes[p.journal_id])) for p in rows)
+    return [by_id[line.id].model_copy(update={"applications": line.applications})
+            if line.applications else by_id[line.id] for line in lines]
+
+
+def with_applications(session: Session, lines: list[PaymentRead]) -> list[PaymentRead]:
+    """The lines carrying their applications as they are now (for the archive of a delete,
+    which removes them by cascade)."""
+    ids = [line.id for line in lines]
+    marked: dict[uuid.UUID, list[LineApplication]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for payment_id, entry_id, amount in session.execute(
+                select(PaymentApplication.payment_id, PaymentApplication.cust_ledger_entry_id,
+                       PaymentApplication.amount_to_apply)
+                .where(PaymentApplication.payment_id.in_(ids[start:start + _CHUNK]))
+                .order_by(PaymentApplication.id)):
+            marked.setdefault(payment_id, []).append(
+                LineApplication(cust_ledger_entry_id=entry_id, amount_to_apply=amount))
+    return [line.model_copy(update={"applications": tuple(marked[line.id])})
+            if line.id in marked else line for line in lines]
+
+
+def check_applications(session: Session, lines: list[PaymentRead]) -> None:
+    """Applications come back only to entries that still exist, belong to the line's
+    customer and have at least the Amount to Apply still open."""
+    wanted = sorted({a.cust_ledger_entry_id for line in lines for a in line.applications})
+    if not wanted:
+        return
+    entries: dict[int, Any] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        entries.update((row.id, row) for row in session.execute(
+            select(CustLedgerEntry.id, CustLedgerEntry.customer_id, CustLedgerEntry.open,
+                   CustLedgerEntry.remaining_amount, CustLedgerEntry.document_type,
+                   CustLedgerEntry.document_number)
+            .where(CustLedgerEntry.id.in_(wanted[start:start + _CHUNK]))))
+    for line in lines:
+        for application in line.applications:
+            label = (f"Line {line.line_number} of journal {line.journal_display_name} "
+                     f"(document {line.document_number or '-'})")
+            entry = entries.get(application.cust_ledger_entry_id)
+            if entry is None or entry.customer_id != line.customer_id:
+                raise Conflict(f"{label} cannot be restored with its applications: customer "
+                               f"ledger entry {application.cust_ledger_entry_id} it was "
+                               "applied to no longer exists.", field="custLedgerEntryId")
+            open_amount = entry.remaining_amount if entry.open else Decimal("0.00")
+            if open_amount < application.amount_to_apply:
+                raise Conflict(
+                    f"{label} cannot be restored with its applications: "
+                    f"{entry.document_type} {entry.document_number} has "
+                    f"{open_amount:,.2f} open now, less than the "
+                    f"{application.amount_to_apply:,.2f} the line applied to it.",
+                    field="amountToApply")
+
+
+def insert_applications(session: Session, lines: list[PaymentRead]) -> None:
+    """Insert the lines' applications (checked by ``check_applications``)."""
+    rows = [{"payment_id": line.id, "cust_ledger_entry_id": a.cust_ledger_entry_id,
+             "amount_to_apply": a.amount_to_apply} for line in lines for a in line.applications]
+    if rows:
+        session.execute(insert(PaymentApplication), rows)
 
 
 def row_of(line: PaymentRead) -> dict[str, Any]:
@@ -574,6 +639,7 @@ def delete_many(db: Database, company_id: uuid.UUID,
                 codes[payment.journal_id] = _journal(session, company_id, payment.journal_id).code
             check_version(payment, versions[payment_id])
             deleted.append(to_read(payment, codes[payment.journal_id]))
+        deleted = with_applications(session, deleted)
         for start in range(0, len(ids), _CHUNK):
             session.execute(sql_delete(Payment).where(Payment.id.in_(ids[start:start + _CHUNK]))
                             .execution_options(synchronize_session=False))

@@ -26,7 +26,6 @@ from sqlalchemy import (
     String,
     bindparam,
     func,
-    insert,
     literal_column,
     select,
     true,
@@ -65,7 +64,7 @@ from app.domain.ledger_schemas import (
     ReversalRead,
 )
 from app.domain.money import from_cents, to_cents
-from app.domain.schemas import PaymentRead
+from app.domain.schemas import LineApplication, PaymentRead
 from app.services import number_series
 from app.services.common import get_company, paused_gc, resolve_by_id_or_number, touch
 from app.services.ledger_common import (
@@ -441,12 +440,11 @@ def unpost(db: Database, company_id: uuid.UUID, register_number: int,
 
     with paused_gc(), db.durable_transaction() as session:
         reversal = _reverse_in(session, company_id, register_number, user_id)
-        restored = restore_in(session, company_id, list(lines)) if lines else []
-        rows = [{"payment_id": payment_id, "cust_ledger_entry_id": entry_id,
-                 "amount_to_apply": amount}
-                for payment_id, marked in applications.items() for entry_id, amount in marked]
-        if rows:
-            session.execute(insert(PaymentApplication), rows)
+        with_marks = [line.model_copy(update={"applications": tuple(
+            LineApplication(cust_ledger_entry_id=entry_id, amount_to_apply=amount)
+            for entry_id, amount in applications[line.id])})
+            if line.id in applications else line for line in lines]
+        restored = restore_in(session, company_id, with_marks) if lines else []
         return reversal, restored
 
 
