@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
@@ -21,6 +21,7 @@ from app.ui.operations import HistoryView
 from app.ui.settings import Settings
 from tests.snapshots import dump
 from tests.ui.conftest import Boxes
+from tests.ui.modal import when_modal
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -44,22 +45,8 @@ def _show(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def _when_dialog(act: Callable[[FormDialog], None]) -> list[FormDialog]:
-    """Run ``act`` on the next modal FormDialog once it shows (dialogs run their own loop);
-    the list returned holds the dialog seen. ``act`` must close it."""
-    seen: list[FormDialog] = []
-    tries = [0]
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, FormDialog) and dialog.isVisible():
-            seen.append(dialog)
-            act(dialog)
-        elif tries[0] < 500:
-            tries[0] += 1
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)
-    return seen
+    """Run ``act`` on the next modal FormDialog once it shows; ``act`` must close it."""
+    return when_modal(FormDialog, act)
 
 
 def _field(dialog: FormDialog, name: str) -> QLineEdit:

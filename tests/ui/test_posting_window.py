@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +25,7 @@ from app.ui.settings import Settings
 from tests.services.books import Books, make_books
 from tests.snapshots import dump
 from tests.ui.conftest import Boxes
+from tests.ui.modal import when_modal
 
 D = Decimal
 
@@ -59,20 +60,7 @@ def _show(qtbot: QtBot, window: MainWindow) -> None:
 
 def _when_modal(kind: type[QDialog], act: Callable[[QDialog], None]) -> list[QDialog]:
     """Run ``act`` on the next modal dialog of ``kind`` once it shows; ``act`` closes it."""
-    seen: list[QDialog] = []
-    tries = [0]
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
-            seen.append(dialog)
-            act(dialog)
-        elif tries[0] < 500:
-            tries[0] += 1
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)
-    return seen
+    return when_modal(kind, act)
 
 
 def _ledger_rows(win: MainWindow, name: str) -> list[object]:
