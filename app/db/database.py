@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,13 +24,20 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import changes as change_capture
+from app.db.errors import translated
+from app.domain.changes import ChangeSet
+from app.domain.errors import EnvironmentProblem
+
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
-SCHEMA_HEAD = "0003_ledgers"
+SCHEMA_HEAD = "0004_change_log"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class DatabaseFileError(Exception):
+class DatabaseFileError(EnvironmentProblem):
     """The file cannot be used: not a database, damaged, from a newer version, unwritable."""
+
+    code = "Internal_DatabaseFileError"
 
 
 def _is_sqlite_url(url: str) -> bool:
@@ -67,23 +75,39 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
 
 
 class Database:
-    """A handle on one database: transactions for the services, nothing else."""
+    """A handle on one database: transactions for the services, and what they changed.
+
+    Every write transaction ends in one ``ChangeSet`` (app/db/changes.py): logged in
+    ``change_log`` for other processes, handed to ``add_listener`` callbacks (any thread:
+    the committing one) and to a ``capture()`` open in the committing thread. Every
+    transaction raises environment problems as typed errors (app/db/errors.py)."""
 
     def __init__(self, engine: Engine, path: Path | None) -> None:
         self.engine = engine
         self.path = path
         self.url = engine.url.render_as_string(hide_password=True)
+        self.origin = str(uuid.uuid4())  # this handle's id in change_log
         writer = engine.execution_options(sqlite_begin="IMMEDIATE") \
             if engine.dialect.name == "sqlite" else engine
         self._writer_engine = writer
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._reader = sessionmaker(engine, expire_on_commit=False)
+        self._listeners: list[Callable[[ChangeSet], None]] = []
+        self._captures = change_capture.Captures()
+        change_capture.install(engine)
 
+    # --- transactions ----------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits at the end, rolls everything back on any exception."""
-        with self._writer.begin() as session:
-            yield session
+        with translated(), self._writer() as session:
+            with session.begin(), change_capture.collecting(session) as collector:
+                yield session
+                session.flush()
+                changes = collector.change_set()
+                if changes:
+                    change_capture.log(session, self.origin, changes)
+            self._published(changes)
 
     @contextmanager
     def durable_transaction(self) -> Iterator[Session]:
@@ -93,7 +117,7 @@ class Database:
             with self.transaction() as session:
                 yield session
             return
-        with self._writer_engine.connect() as conn:
+        with translated(), self._writer_engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             raw.execute("PRAGMA synchronous=FULL")
@@ -101,8 +125,14 @@ class Database:
             # than spilling them to the WAL half-way.
             raw.execute("PRAGMA cache_size=-65536")
             try:
-                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
-                    yield session
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    with session.begin(), change_capture.collecting(session) as collector:
+                        yield session
+                        session.flush()
+                        changes = collector.change_set()
+                        if changes:
+                            change_capture.log(session, self.origin, changes)
+                    self._published(changes)
             finally:
                 raw.execute("PRAGMA synchronous=NORMAL")
                 raw.execute("PRAGMA cache_size=-2000")
@@ -110,9 +140,42 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only snapshot; anything written in it is rolled back."""
-        with self._reader() as session, session.begin():
+        with translated(), self._reader() as session, session.begin():
             yield session
             session.rollback()
+
+    # --- what changed ----------------------------------------------------------------------
+    def add_listener(self, listener: Callable[[ChangeSet], None]) -> None:
+        """Call ``listener(changes)`` after every commit through this handle (in the
+        committing thread: a GUI hands it to its own thread)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[ChangeSet], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    @contextmanager
+    def capture(self) -> Iterator[change_capture.CapturedChanges]:
+        """Collect what the transactions committed by this thread inside change."""
+        box = change_capture.CapturedChanges()
+        self._captures.boxes.append(box)
+        try:
+            yield box
+        finally:
+            self._captures.boxes.remove(box)
+
+    def publish(self, changes: ChangeSet) -> None:
+        """Tell the listeners of a change that did not come through a transaction of this
+        handle (another process, the server): they re-read what it names."""
+        for listener in list(self._listeners):
+            listener(changes)
+
+    def _published(self, changes: ChangeSet) -> None:
+        if not changes:
+            return
+        for box in self._captures.boxes:
+            box.changes = box.changes.merge(changes)
+        self.publish(changes)
 
     @property
     def is_sqlite(self) -> bool:

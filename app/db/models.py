@@ -426,3 +426,17 @@ class PaymentApplication(Base):
     cust_ledger_entry_id: Mapped[int] = mapped_column(
         ForeignKey("cust_ledger_entry.id", ondelete="CASCADE"))
     amount_to_apply: Mapped[Decimal] = mapped_column(Money())
+
+
+class ChangeLog(Base):
+    """One row per committed write transaction: its change-set (app/domain/changes.py) and
+    the handle that wrote it. Another process on the same file (or server) reads the rows
+    after the last one it saw and shows precisely what changed; only the newest rows are
+    kept (app/db/changes.py prunes)."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = _int_key()
+    origin: Mapped[str] = mapped_column(String(36))  # the writing Database handle's id
+    changes: Mapped[str] = mapped_column(String(8000))  # ChangeSet.to_json()
+    committed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)

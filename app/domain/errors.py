@@ -49,3 +49,44 @@ class Blocked(DomainError):
 CHANGED_BY_ANOTHER_USER = (
     "Another user has already changed the record. Reload it to see the change, then try again."
 )
+
+
+class EnvironmentProblem(DomainError):
+    """Not the user's mistake and not a bug: the file, the disk or the server is in the way.
+    Told to the user in plain words; never a crash dialog (app/db/errors.py classifies)."""
+
+    code = "Internal_ServerError"
+
+
+class DatabaseBusy(EnvironmentProblem):
+    """Another program holds the write lock (SQLite) or a lock (PostgreSQL)."""
+
+    code = "Internal_DatabaseBusy"
+
+
+class DatabaseReadOnly(EnvironmentProblem):
+    code = "Internal_DatabaseReadOnly"
+
+
+class DiskFull(EnvironmentProblem):
+    code = "Internal_DiskFull"
+
+
+class DatabaseDamaged(EnvironmentProblem):
+    code = "Internal_DatabaseDamaged"
+
+
+class NoPermission(EnvironmentProblem):
+    """The OS refuses the file, or the database role may not do this."""
+
+    code = "Authorization_InsufficientPermissions"
+
+
+class DriverMissing(EnvironmentProblem):
+    code = "Internal_DriverMissing"
+
+
+class ServerUnavailable(EnvironmentProblem):
+    """The database server cannot be reached (PostgreSQL stopped, network gone)."""
+
+    code = "Internal_ServerUnavailable"

@@ -31,6 +31,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause, column, table
 
+from app.db.changes import note_statement
 from app.db.models import (
     Company,
     CustLedgerEntry,
@@ -311,6 +312,7 @@ class CompiledMany:
         else:
             order = self.order
             params = [[row[i] for i in order] for row in rows]
+        note_statement(self.connection, self.sql)  # raw DBAPI: the change capture hears it
         raw = self.connection.connection.dbapi_connection
         cursor = raw.cursor()
         try:
