@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app.domain.errors import (
-    CHANGED_BY_ANOTHER_USER,
-    Conflict,
     DatabaseBusy,
     DatabaseDamaged,
     DatabaseReadOnly,
@@ -26,6 +24,7 @@ from app.domain.errors import (
     EnvironmentProblem,
     NoPermission,
     ServerUnavailable,
+    StaleWrite,
 )
 
 BUSY = "The database is locked by another program; try again."
@@ -87,7 +86,7 @@ def classify(exc: BaseException) -> DomainError | None:
     from sqlalchemy.orm.exc import StaleDataError
 
     if isinstance(exc, StaleDataError):
-        return Conflict(CHANGED_BY_ANOTHER_USER, field="@odata.etag")
+        return StaleWrite()
     if isinstance(exc, NoSuchModuleError):
         return DriverMissing(f"The database driver is not installed: {exc}.")
     if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.split(".")[0] in (

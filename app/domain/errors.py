@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+CHANGED_BY_ANOTHER_USER = (
+    "Another user has already changed the record. Reload it to see the change, then try again."
+)
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -42,13 +46,18 @@ class Conflict(DomainError):
     code = "Request_EntityChanged"
 
 
+class StaleWrite(Conflict):
+    """The record changed since the caller read it (its version moved on): never a silent
+    overwrite. Typed, so no caller compares message texts to recognise it."""
+
+    def __init__(self, message: str = "", field: str | None = "@odata.etag",
+                 errors: list[FieldError] | None = None) -> None:
+        super().__init__(message or CHANGED_BY_ANOTHER_USER, field=field, errors=errors)
+
+
 class Blocked(DomainError):
     code = "Application_DialogException"
 
-
-CHANGED_BY_ANOTHER_USER = (
-    "Another user has already changed the record. Reload it to see the change, then try again."
-)
 
 
 class EnvironmentProblem(DomainError):

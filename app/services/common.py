@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.models import Account, Company, Customer, Record, utc_now
-from app.domain.errors import CHANGED_BY_ANOTHER_USER, Blocked, Conflict, Invalid, NotFound
+from app.domain.errors import Blocked, Conflict, Invalid, NotFound, StaleWrite
 
 R = TypeVar("R", bound=Record)
 
@@ -38,7 +38,7 @@ def get_owned(session: Session, model: type[R], company_id: uuid.UUID, record_id
 def check_version(record: Record, expected: int | None) -> None:
     """Optimistic concurrency: ``expected`` is the version the client read (None = '*')."""
     if expected is not None and record.version != expected:
-        raise Conflict(CHANGED_BY_ANOTHER_USER, field="@odata.etag")
+        raise StaleWrite()
 
 
 def touch(record: Record) -> None:
@@ -56,7 +56,7 @@ def flush(session: Session, duplicate_message: str = "", field: str | None = Non
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict(CHANGED_BY_ANOTHER_USER, field="@odata.etag") from None
+        raise StaleWrite() from None
     except IntegrityError as exc:
         if duplicate_message and "UNIQUE" in str(exc.orig).upper():
             raise Conflict(duplicate_message, field=field) from None

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from app.db import Database
-from app.domain.errors import CHANGED_BY_ANOTHER_USER, Conflict, Invalid
+from app.domain.errors import Invalid, StaleWrite
 from app.domain.schemas import PaymentCreate, PaymentRead, PaymentUpdate
 from app.services import payments
 from app.services.browse import PaymentRow
@@ -74,7 +74,7 @@ class UndoableGridEdits(PaymentGridEdits):
         read it (the grid's version is the one the user saw)."""
         current = payments.get(self.db, self.company_id, line.id)
         if current.version != line.version:
-            raise Conflict(CHANGED_BY_ANOTHER_USER, field="@odata.etag")
+            raise StaleWrite()
         return current
 
     def create_line(self) -> PaymentRead:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QUndoView, QWidget
 
 from app.db import Database
-from app.domain.errors import CHANGED_BY_ANOTHER_USER, DomainError
+from app.domain.errors import DomainError, StaleWrite
 from app.domain.schemas import ApiInput, ApiRead, PaymentCreate, PaymentRead, PaymentUpdate
 from app.ui import messages
 from app.ui.resources import JOURNAL, PAYMENT, RESOURCES, Resource
@@ -214,7 +214,7 @@ class Operations(QObject):
 
     def refused(self, step: Step, verb: str, exc: DomainError) -> None:
         reason = exc.message
-        if reason == CHANGED_BY_ANOTHER_USER:
+        if isinstance(exc, StaleWrite):
             reason = ("The record was changed in another window or program since. Taking the "
                       "step back would overwrite that change; refresh to see it.")
         done = "undone" if verb == "undo" else "redone"

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.domain.errors import CHANGED_BY_ANOTHER_USER, DomainError
+from app.domain.errors import DomainError, StaleWrite
 from app.domain.schemas import ApiInput, ApiRead, PaymentCreate, PaymentRead
 from app.ui import messages
 from app.ui.dialogs.form import FormDialog, FormSpec
@@ -135,7 +135,7 @@ def delete_records(parent: QWidget | None, ops: Operations, kind: str,
             ops.delete(kind, company_id, records[0], keep_undo=undoable)
     except DomainError as exc:
         reason = exc.message
-        if reason == CHANGED_BY_ANOTHER_USER or exc.field == "@odata.etag":
+        if isinstance(exc, StaleWrite):
             reason = ("It was changed in another window or program since it was shown here, "
                       "so nothing was deleted. The list has been refreshed: check the change "
                       "and delete again if you still want to.")
