@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_company_option(export)
     _add_db_option(export)
     export.add_argument("-o", "--output", metavar="FILE",
-                        help="file to write (default: standard output)")
+                        help="file to write, or - for standard output (the default); a "
+                             "link, a device or a pipe is refused, never replaced")
     export.add_argument("--journals-only", action="store_true",
                         help='write only {"value": [journals...]}, without the master data')
     export.set_defaults(handler=_cmd_export)
@@ -175,14 +176,12 @@ def _cmd_post(args: argparse.Namespace) -> int:
 
 
 def _existing_db(args: argparse.Namespace) -> Database:
-    """Open a database that must already exist (export, import into a company)."""
+    """Open a database that must already exist (export, post, reverse, import into a
+    company): nothing is created, not even a folder."""
     from app import paths
-    from app.db import DatabaseFileError
+    from app.db import open_database
 
-    target = args.db or str(paths.default_database())
-    if "://" not in target and not Path(target).expanduser().exists():
-        raise DatabaseFileError(f"{target}: there is no database file here.")
-    return open_db(args)
+    return open_database(args.db or paths.default_database(), create=False)
 
 
 def _company_id(db: Database, name_or_id: str | None) -> uuid.UUID:
@@ -192,19 +191,17 @@ def _company_id(db: Database, name_or_id: str | None) -> uuid.UUID:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from app.io import json_io
+    from app.io import json_io, safe_write
 
+    target = args.output or safe_write.STDOUT
+    if target != safe_write.STDOUT:
+        safe_write.check_target(target)  # a link, a device or a folder: refused at once
     db = _existing_db(args)
     try:
         company_id = _company_id(db, args.company)
-        if args.output:
-            json_io.export_to_file(db, company_id, Path(args.output),
-                                   journals_only=args.journals_only)
-        else:
-            text = json_io.dumps(json_io.export_document(db, company_id,
-                                                         journals_only=args.journals_only))
-            sys.stdout.buffer.write(text.encode("utf-8"))
-            sys.stdout.flush()
+        text = json_io.dumps(json_io.export_document(db, company_id,
+                                                     journals_only=args.journals_only))
+        safe_write.write_text(target, text)
     finally:
         db.close()
     return EXIT_OK
@@ -286,25 +283,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(exc: Exception) -> int:
-    from app.db import DatabaseFileError
+    """One line on stderr for the user's mistakes and the environment's problems (classified
+    once, in app/db/errors.py); a bug is raised on, so its traceback shows."""
+    from app.db.errors import classify
     from app.domain.errors import DomainError
 
-    if isinstance(exc, DomainError):
-        print(f"error: {exc.message}", file=sys.stderr)
-        for extra in exc.errors[1:]:
+    typed = exc if isinstance(exc, DomainError) else classify(exc)
+    if typed is not None:
+        print(f"error: {typed.message}", file=sys.stderr)
+        for extra in typed.errors[1:]:
             print(f"error: {extra.message}", file=sys.stderr)
         return EXIT_FAILED
-    from sqlalchemy.exc import DBAPIError
-
-    if isinstance(exc, DBAPIError):  # the file went bad, locked or read-only while in use
-        from app.db.database import database_error_reason
-
-        print(f"error: the database cannot be used: {database_error_reason(exc)}",
-              file=sys.stderr)
-        return EXIT_FAILED
-    if isinstance(exc, DatabaseFileError | OSError):
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+    if isinstance(exc, OSError):  # a file named on the command line: missing, a folder...
+        reason = exc.strerror or str(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{reason}", file=sys.stderr)
         return EXIT_FAILED
     raise exc

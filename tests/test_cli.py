@@ -263,7 +263,7 @@ def test_bad_databases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     damaged = tmp_path / "damaged.sqlite"
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x01" * 4000)
     for path, reason in ((text_file, "not an SQLite file"),
-                         (damaged, "damaged or is not a Ledgerdesk database"),
+                         (damaged, "not a Ledgerdesk database, or it is damaged"),
                          (tmp_path, "is a folder, not a database file")):
         argvs: list[list[str | Path]] = [["demo", "--db", path], ["export", "--db", path]]
         for argv in argvs:
@@ -309,22 +309,25 @@ def test_an_unwritable_output(demo_db: Path, tmp_path: Path,
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     code, out, err = run(capsys, "export", "--db", demo_db, "-o", tmp_path / "out.json")
     assert (code, out) == (1, "")
-    assert one_line_error(err) == (f"error: {tmp_path}: cannot write in this folder "
-                                   "(Permission denied)")
+    assert one_line_error(err) == ("error: You have no permission to read or write this "
+                                   f"file or folder ({tmp_path}).")
     assert not (tmp_path / "out.json").exists()
     code, out, err = run(capsys, "export", "--db", demo_db, "-o", tmp_path)
     assert one_line_error(err) == f"error: {tmp_path}: is a folder, not a file"
 
 
-@pytest.mark.parametrize(("driver_message", "reason"), [
-    ("database is locked", "another program holds the file locked."),
-    ("attempt to write a readonly database", "the file is read-only."),
-    ("database disk image is malformed", "the file is damaged or is not a Ledgerdesk database."),
+@pytest.mark.parametrize(("driver_message", "code", "reason"), [
+    ("database is locked", 5, "The database is locked by another program; try again."),
+    ("attempt to write a readonly database", 8,
+     "The database cannot be changed: the file or its folder is read-only."),
+    ("database disk image is malformed", 11, "The database file is damaged."),
 ])
 def test_a_database_that_goes_bad_while_in_use(demo_db: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch,
-                                               driver_message: str, reason: str) -> None:
+                                               driver_message: str, code: int,
+                                               reason: str) -> None:
+    """The driver's result code decides (app/db/errors.py), never the message text."""
     import sqlite3
 
     from sqlalchemy.exc import OperationalError
@@ -332,9 +335,24 @@ def test_a_database_that_goes_bad_while_in_use(demo_db: Path, tmp_path: Path,
     from app.services import exporting
 
     def fail(*args: object) -> None:
-        raise OperationalError("SELECT 1", {}, sqlite3.OperationalError(driver_message))
+        orig = sqlite3.OperationalError(driver_message)
+        orig.sqlite_errorcode = code  # type: ignore[attr-defined]
+        raise OperationalError("SELECT 1", {}, orig)
 
     monkeypatch.setattr(exporting, "snapshot", fail)
-    code, out, err = run(capsys, "export", "--db", demo_db)
-    assert (code, out) == (1, "")
-    assert one_line_error(err) == f"error: the database cannot be used: {reason}"
+    code_, out, err = run(capsys, "export", "--db", demo_db)
+    assert (code_, out) == (1, "")
+    assert one_line_error(err).startswith(f"error: {reason}")
+
+
+def test_a_bug_still_shows_its_traceback(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error the seam does not know is a bug: it is raised on (the crash path), not
+    hidden behind a one-line message."""
+    from app.services import exporting
+
+    def bug(*args: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(exporting, "snapshot", bug)
+    with pytest.raises(ZeroDivisionError):
+        cli.main(["export", "--db", str(demo_db)])

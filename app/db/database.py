@@ -9,7 +9,6 @@ which keeps it (0.34 s) off the start-up path of an up-to-date file.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,14 +19,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import changes as change_capture
-from app.db.errors import translated
+from app.db.errors import classify, translated
 from app.domain.changes import ChangeSet
-from app.domain.errors import EnvironmentProblem
+from app.domain.errors import DomainError, DriverMissing, EnvironmentProblem
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
 SCHEMA_HEAD = "0004_change_log"
@@ -55,14 +53,14 @@ def _url_for(target: str | Path) -> tuple[str, Path | None]:
     return f"sqlite:///{path}", path
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL",
-                       "busy_timeout=5000"):
+                       f"busy_timeout={int(busy_timeout_ms)}"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -185,78 +183,126 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(target: str | Path, *, migrate: bool = True) -> Database:
-    """Open (creating or migrating as needed) the database at a path or SQLAlchemy URL."""
-    url, path = _url_for(target)
-    if path is not None:
-        _prepare_file(path)
-    engine = create_engine(url)
+# How long a writer waits for another program's write lock before giving up (DatabaseBusy).
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_database(target: str | Path, *, migrate: bool = True, create: bool = True,
+                  busy_timeout_ms: int | None = None) -> Database:
+    """Open (creating or migrating as needed) the database at a path or SQLAlchemy URL.
+
+    ``create=False`` is for commands that only read or change existing books: a missing
+    file (or folder) or an empty database is refused, and nothing is created. A file is
+    read only (never written, not even switched to WAL) until it is recognised as
+    Ledgerdesk's. Every driver or OS error is classified (app/db/errors.py): an environment
+    problem is raised as its typed error, naming the file; a bug is left alone."""
+    try:
+        url, path = _url_for(target)
+    except ArgumentError:
+        raise DatabaseFileError(f"{target}: this is neither a file name nor a database "
+                                "URL.") from None
+    where = str(path) if path is not None else _safe_url(url)
+    try:
+        if path is not None:
+            _prepare_file(path, create=create)
+        engine = create_engine(url)
+    except ModuleNotFoundError as exc:  # the URL's driver (psycopg, pymysql, ...)
+        raise DriverMissing(f"{where}: the database driver {exc.name} is not installed."
+                            ) from exc
+    except Exception as exc:
+        raise _located(exc, where) from exc
     if _is_sqlite_url(url):
-        _install_sqlite_pragmas(engine)
+        _install_sqlite_pragmas(engine, BUSY_TIMEOUT_MS if busy_timeout_ms is None
+                                else busy_timeout_ms)
     db = Database(engine, path)
     try:
         revision = current_revision(db)
+        if revision is None and not create:
+            raise DatabaseFileError(f"{where}: there are no books in this database.")
         if revision != SCHEMA_HEAD:
             if not migrate:
                 raise DatabaseFileError(
                     f"{_name(db)} is at schema {revision or 'none'}, not {SCHEMA_HEAD}.")
             _migrate(db, revision)
-    except SADatabaseError as exc:
+    except Exception as exc:
         engine.dispose()
-        raise DatabaseFileError(f"{_name(db)} cannot be read: {_sqlite_reason(exc)}") from None
+        raise _located(exc, where) from exc
     except BaseException:
         engine.dispose()
         raise
     return db
 
 
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "the database"
+
+
+def _located(exc: Exception, where: str) -> Exception:
+    """The typed error for an environment problem met while opening, naming the file; the
+    exception itself when it is typed already or a bug."""
+    if isinstance(exc, DomainError):
+        return exc
+    typed = classify(exc)
+    if typed is None:
+        return exc
+    return typed.with_prefix(where)
+
+
 def _name(db: Database) -> str:
     return str(db.path) if db.path else db.url
 
 
-def database_error_reason(exc: DBAPIError) -> str:
-    """A driver error (damaged, read-only, locked file) in the user's words."""
-    return _sqlite_reason(exc)
-
-
-def _sqlite_reason(exc: DBAPIError) -> str:
-    reason = str(exc.orig) if exc.orig else str(exc)
-    if "not a database" in reason or "malformed" in reason:
-        return "the file is damaged or is not a Ledgerdesk database."
-    if "readonly" in reason or "read-only" in reason:
-        return "the file is read-only."
-    if "locked" in reason:
-        return "another program holds the file locked."
-    return reason
-
-
-def _prepare_file(path: Path) -> None:
+def _prepare_file(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise DatabaseFileError(f"{path} is a folder, not a database file.")
     if path.exists():
-        if path.is_dir():
-            raise DatabaseFileError(f"{path} is a folder, not a database file.")
+        if not path.is_file():
+            raise DatabaseFileError(f"{path} is not a database file (it is a device, a pipe "
+                                    "or a socket).")
         if path.stat().st_size == 0:
+            if not create:
+                raise DatabaseFileError(f"{path}: there are no books in this database.")
             return
         with path.open("rb") as handle:
             if handle.read(16) != SQLITE_MAGIC:
                 raise DatabaseFileError(
                     f"{path} is not a Ledgerdesk database (not an SQLite file).")
+        _recognise(path)
         return
+    if not create:
+        raise DatabaseFileError(f"{path}: there is no database file here.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # The books are private: readable and writable by their owner only.
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _recognise(path: Path) -> None:
+    """Refuse another program's SQLite file before anything writes to it: read its table
+    names on a read-only connection (no pragma, no WAL switch, no journal)."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # The books are private: readable and writable by their owner only.
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    except OSError as exc:
-        raise DatabaseFileError(f"Cannot create {path}: {exc.strerror}.") from None
+        tables = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+    _check_tables(tables, str(path))
+
+
+def _check_tables(tables: set[str], where: str) -> None:
+    if "alembic_version" not in tables and tables - {"sqlite_sequence"}:
+        raise DatabaseFileError(f"{where} is not a Ledgerdesk database (it holds other "
+                                "tables).")
 
 
 def current_revision(db: Database) -> str | None:
     """The schema revision stamped in the file; None for an empty file."""
     with db.engine.connect() as conn:
         tables = set(conn.dialect.get_table_names(conn))
+        _check_tables(tables, _name(db))
         if "alembic_version" not in tables:
-            if tables - {"sqlite_sequence"}:
-                raise DatabaseFileError(
-                    f"{_name(db)} is not a Ledgerdesk database (it holds other tables).")
             return None
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
         return row[0] if row else None
@@ -274,19 +320,39 @@ def _migrate(db: Database, revision: str | None) -> None:
     migrations.upgrade(db.engine)
 
 
+PARTIAL_BACKUP = ".partial"
+
+
 def backup(db: Database, label: str) -> Path:
-    """Copy the database file (consistently, with SQLite's backup API) beside itself."""
+    """Copy the database file (consistently, with SQLite's backup API) beside itself.
+
+    The copy is private (0600) from its first byte and is written under a temporary name,
+    renamed to its final name only when complete and on disk; a copy that fails half-way is
+    removed, and so are the leftovers of an earlier interrupted backup."""
     assert db.path is not None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = db.path.with_name(f"{db.path.stem}.{stamp}.{label}.backup{db.path.suffix}")
-    source = sqlite3.connect(db.path)
+    for leftover in db.path.parent.glob(f".{db.path.stem}.*.backup*{PARTIAL_BACKUP}"):
+        leftover.unlink(missing_ok=True)
+    partial = db.path.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}{PARTIAL_BACKUP}")
+    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
-        dest = sqlite3.connect(target)
+        source = sqlite3.connect(db.path)
         try:
-            source.backup(dest)
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        source.close()
-    shutil.copymode(db.path, target)
+            source.close()
+        fd = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return target

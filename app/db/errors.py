@@ -11,6 +11,7 @@ call ``classify`` for errors raised outside a transaction (opening a file, an ex
 from __future__ import annotations
 
 import errno
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,6 +34,7 @@ FULL = "The disk is full: nothing was saved. Free some space and try again."
 DAMAGED = ("The database file is damaged. Nothing was changed; restore a backup copy "
            "(beside the file) or run the SQLite recovery tool.")
 NO_PERMISSION = "You have no permission to open or change the database."
+FILE_NO_PERMISSION = "You have no permission to read or write this file or folder."
 SERVER_GONE = "The database server cannot be reached; nothing was saved. Try again when it is back."
 
 # SQLite primary result codes (https://sqlite.org/rescode.html): the low byte.
@@ -66,8 +68,8 @@ _OS: dict[int, tuple[type[EnvironmentProblem], str]] = {
     errno.ENOSPC: (DiskFull, FULL),
     errno.EDQUOT: (DiskFull, "Your disk quota is used up: nothing was saved."),
     errno.EROFS: (DatabaseReadOnly, "The disk is read-only."),
-    errno.EACCES: (NoPermission, NO_PERMISSION),
-    errno.EPERM: (NoPermission, NO_PERMISSION),
+    errno.EACCES: (NoPermission, FILE_NO_PERMISSION),
+    errno.EPERM: (NoPermission, FILE_NO_PERMISSION),
     errno.EIO: (DatabaseDamaged, "The disk could not be read or written (input/output error)."),
 }
 
@@ -75,6 +77,20 @@ _OS: dict[int, tuple[type[EnvironmentProblem], str]] = {
 def _sqlstate(orig: BaseException) -> str | None:
     state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     return state if isinstance(state, str) else None
+
+
+def _from_driver(orig: BaseException) -> EnvironmentProblem | None:
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _SQLITE:
+        kind, message = _SQLITE[code & 0xFF]
+        return kind(message)
+    state = _sqlstate(orig)
+    if state:
+        for prefix in (state, state[:3], state[:2]):
+            if prefix in _PG:
+                kind, message = _PG[prefix]
+                return kind(message)
+    return None
 
 
 def classify(exc: BaseException) -> DomainError | None:
@@ -97,19 +113,12 @@ def classify(exc: BaseException) -> DomainError | None:
         orig = exc.orig
         if orig is None:
             return None
-        code = getattr(orig, "sqlite_errorcode", None)
-        if isinstance(code, int) and (code & 0xFF) in _SQLITE:
-            kind, message = _SQLITE[code & 0xFF]
-            return kind(message)
-        state = _sqlstate(orig)
-        if state:
-            for prefix in (state, state[:3], state[:2]):
-                if prefix in _PG:
-                    kind, message = _PG[prefix]
-                    return kind(message)
-        if exc.connection_invalidated:
+        typed = _from_driver(orig)
+        if typed is None and exc.connection_invalidated:
             return ServerUnavailable(SERVER_GONE)
-        return None
+        return typed
+    if isinstance(exc, sqlite3.Error):  # the driver used directly (recognising, backups)
+        return _from_driver(exc)
     if isinstance(exc, OSError) and exc.errno in _OS:
         kind, message = _OS[exc.errno]
         where = f" ({exc.filename})" if exc.filename else ""

@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from app.domain.types import (
+    MAX_INTEGER,
     Amount,
     Code10,
     Code20,
@@ -427,7 +428,7 @@ class JournalRead(ApiRead):
 class PaymentCreate(ApiInput):
     journal_id: OptionalGuid = None
     journal_display_name: Code10 | None = None
-    line_number: int | None = Field(None, ge=0, le=2_147_483_647)
+    line_number: int | None = Field(None, ge=0, le=MAX_INTEGER)
     customer_id: OptionalGuid = None
     customer_number: Code20 | None = None
     contact_id: Text250 | None = None
@@ -444,7 +445,7 @@ class PaymentCreate(ApiInput):
 class PaymentUpdate(ApiInput):
     journal_id: OptionalGuid = None
     journal_display_name: Code10 | None = None
-    line_number: int | None = Field(None, ge=1, le=2_147_483_647)
+    line_number: int | None = Field(None, ge=1, le=MAX_INTEGER)
     customer_id: OptionalGuid = None
     customer_number: Code20 | None = None
     contact_id: Text250 | None = None

@@ -1,7 +1,9 @@
 """Field types shared by every schema: the reference's sizes and formats in one place.
 
 Business Central upper-cases Code fields (codes, numbers) and trims them; Text fields keep
-their case. Sizes follow the AL tables (bc-model.md section 0), not the stale doc tables.
+their case. A code's length is checked after it is upper-cased (what is stored must fit),
+and no code or text takes a control character (see ``NO_CONTROL_CHARACTERS``).
+Sizes follow the AL tables (bc-model.md section 0), not the stale doc tables.
 """
 
 from __future__ import annotations
@@ -12,9 +14,32 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from app.domain.ids import EMPTY_GUID, is_empty
 from app.domain.money import CENT, MAX_AMOUNT, to_json_number
+
+# Business Central's Integer (line numbers, entry and register numbers): 32 bits, signed.
+MAX_INTEGER = 2_147_483_647
+
+
+# No code or text field takes a control character (NUL, TAB, line breaks, ESC, DEL, the C1
+# range): every one of them is a single line in Business Central (Text[n] and Code[n],
+# including a journal line's comment), shown in a grid cell and written to other systems.
+# Checked by the Rust regex engine of pydantic-core, so an import pays next to nothing.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+
+
+def _fits(max_length: int) -> Any:
+    def check(value: str) -> str:
+        # Upper-casing can lengthen a code ("ß" -> "SS"): the stored value must fit.
+        if len(value) > max_length:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters",
+                {"max_length": max_length, "length": len(value)})
+        return value
+    return AfterValidator(check)
 
 
 def _code(max_length: int, required: bool = False) -> Any:
@@ -22,8 +47,9 @@ def _code(max_length: int, required: bool = False) -> Any:
         str,
         StringConstraints(
             strip_whitespace=True, to_upper=True, max_length=max_length,
-            min_length=1 if required else 0,
+            min_length=1 if required else 0, pattern=NO_CONTROL_CHARACTERS,
         ),
+        _fits(max_length),
     ]
 
 
@@ -31,7 +57,7 @@ def _text(max_length: int, required: bool = False) -> Any:
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, max_length=max_length,
-                          min_length=1 if required else 0),
+                          min_length=1 if required else 0, pattern=NO_CONTROL_CHARACTERS),
     ]
 
 

@@ -37,8 +37,12 @@ def describe(error: dict[str, Any]) -> FieldError:
         case "string_too_short" if ctx.get("min_length") == 1:
             message = f"{name} must have a value."
         case "string_too_long":
-            message = (f"The length of {name} is {len(str(value))}, but it must be less than "
+            length = ctx.get("length", len(str(value)))  # a code's, once upper-cased
+            message = (f"The length of {name} is {length}, but it must be less than "
                        f"or equal to {ctx['max_length']} characters.")
+        case "string_pattern_mismatch":
+            message = (f"{name} cannot contain control characters (such as NUL, a tab or a "
+                       "line break).")
         case "decimal_max_places":
             message = f"{name} can have at most {ctx['decimal_places']} decimals."
         case "decimal_max_digits" | "decimal_whole_digits":

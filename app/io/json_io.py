@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import stat
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +35,7 @@ from app.domain.schemas import (
     SalesInvoiceCreate,
 )
 from app.domain.validation import parse
+from app.io import safe_write
 from app.services import exporting, importing
 from app.services.common import paused_gc
 from app.services.importing import ImportBatch, ImportSummary, Item, JournalItem, problem
@@ -111,36 +112,10 @@ def _decimal(value: object) -> object:
     raise TypeError(f"{type(value).__name__} cannot be written as JSON")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then one rename.
-
-    A failed export never leaves half a file, and never damages the file it would replace.
-    The file is readable by its owner only (it holds the books), unless it already existed.
-    """
-    path = Path(path)
-    if path.is_dir():
-        raise OSError(21, "is a folder, not a file", str(path))
-    folder = path.parent
-    if not folder.is_dir():
-        raise OSError(2, "the folder does not exist", str(folder))
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=folder)
-    except OSError as exc:
-        raise OSError(exc.errno, f"cannot write in this folder ({exc.strerror})",
-                      str(folder)) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if mode is not None:
-            os.chmod(temp_name, mode)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+def write_atomically(path: Path | str, text: str) -> None:
+    """Write a whole file or nothing (``-``: standard output); see app/io/safe_write.py for
+    the temporary file, the modes and the refusal of links and special files."""
+    safe_write.write_text(path, text)
 
 
 def export_to_file(db: Database, company_id: uuid.UUID, path: Path, *,
@@ -152,19 +127,42 @@ def export_to_file(db: Database, company_id: uuid.UUID, path: Path, *,
 
 # --- import --------------------------------------------------------------------------------
 
-def read_document(path: Path) -> Any:
-    """The file's JSON, amounts as exact Decimals. OSError for a file that cannot be read."""
+# The largest import file read whole (bytes). Bigger files are refused with a message
+# rather than read until memory runs out; streaming big imports is future work.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+# Integers longer than this are read as Decimals, so the schemas refuse them with a message
+# (Python's int() refuses 4,300 digits with a bare ValueError).
+_MAX_INT_DIGITS = 40
+
+
+def _parse_int(text: str) -> int | Decimal:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else Decimal(text)
+
+
+def read_document(path: Path, *, max_bytes: int | None = None) -> Any:
+    """The file's JSON, amounts as exact Decimals. OSError for a file that cannot be read;
+    FileFormatError for one that is not a regular file, too big, or not JSON."""
     path = Path(path)
+    limit = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
     if path.is_dir():
         raise OSError(21, "is a folder, not a file", str(path))
     with path.open("rb") as handle:
-        raw = handle.read()
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise FileFormatError(f"{path} is not a regular file (a device, a pipe or a "
+                                  "socket): name a JSON file.")
+        if info.st_size > limit:
+            raise FileFormatError(f"{path} is too big to import: {info.st_size:,} bytes, "
+                                  f"the limit is {limit:,} bytes.")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:  # it grew while being read
+        raise FileFormatError(f"{path} is too big to import: the limit is {limit:,} bytes.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileFormatError(f"{path} is not a JSON file (it is not UTF-8 text).") from None
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                               f"column {exc.colno}.") from None

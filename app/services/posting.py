@@ -65,6 +65,7 @@ from app.domain.ledger_schemas import (
 )
 from app.domain.money import from_cents, to_cents
 from app.domain.schemas import LineApplication, PaymentRead
+from app.domain.types import MAX_INTEGER as MAX_ENTRY_NUMBER
 from app.services import number_series
 from app.services.common import get_company, paused_gc, resolve_by_id_or_number, touch
 from app.services.ledger_common import (
@@ -654,8 +655,11 @@ def list_registers(db: Database, company_id: uuid.UUID) -> list[RegisterRead]:
 
 
 def _register(session: Session, company_id: uuid.UUID, number: int) -> GLRegister:
-    register = session.scalars(select(GLRegister).where(
-        GLRegister.company_id == company_id, GLRegister.number == number)).first()
+    # An entry or register number is a 32-bit Integer in Business Central: a bigger one
+    # names no register (and would overflow the driver's 64-bit integer).
+    register = None if not 0 < number <= MAX_ENTRY_NUMBER else session.scalars(
+        select(GLRegister).where(GLRegister.company_id == company_id,
+                                 GLRegister.number == number)).first()
     if register is None:
         raise NotFound(f"There is no G/L Register within the filter. Filters: No.: {number}",
                        field="number")

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, inspect, text
 from app import paths
 from app.db import Database, DatabaseFileError, database, migrations, open_database
 from app.db.models import Base
+from app.domain.errors import DatabaseDamaged
 from app.domain.money import MAX_AMOUNT
 from app.domain.schemas import PaymentCreate
 from app.services import payments
@@ -133,7 +134,7 @@ def test_a_text_file_is_refused(tmp_path: Path) -> None:
 def test_a_damaged_sqlite_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "damaged.sqlite"
     path.write_bytes(database.SQLITE_MAGIC + bytes(range(256)) * 20)
-    with pytest.raises(DatabaseFileError, match="damaged or is not a Ledgerdesk database"):
+    with pytest.raises(DatabaseDamaged, match="not a Ledgerdesk database, or it is damaged"):
         open_database(path)
 
 
@@ -144,7 +145,7 @@ def test_a_truncated_database_is_refused(db: Database, db_path: Path, tmp_path: 
     broken = tmp_path / "broken.sqlite"
     # Keep the header, scribble over the schema page.
     broken.write_bytes(data[:100] + b"\xff" * 3000 + data[3100:])
-    with pytest.raises(DatabaseFileError, match="cannot be read"):
+    with pytest.raises(DatabaseDamaged, match="damaged"):
         open_database(broken)
 
 
