@@ -27,3 +27,23 @@ def log_dir() -> Path:
 
 def config_dir() -> Path:
     return Path(_dirs.user_config_dir)
+
+
+def private_folder(folder: Path) -> Path:
+    """``folder``, created if needed, readable by its owner only (0700): logs and settings
+    can hold customer names and amounts."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
+
+
+def private_file(path: Path) -> Path:
+    """``path`` created empty if missing, in a private folder, its mode 0600."""
+    import os
+
+    private_folder(path.parent)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path

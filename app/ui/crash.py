@@ -20,9 +20,7 @@ def write_log(details: str) -> Path | None:
     from app import paths
 
     try:
-        folder = paths.log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        log = folder / "crash.log"
+        log = paths.private_file(paths.log_dir() / "crash.log")  # 0600 in a 0700 folder
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         with log.open("a", encoding="utf-8") as handle:
             handle.write(f"--- {stamp} {APP_NAME} {__version__}\n{details}\n")

@@ -22,6 +22,7 @@ MAX_RECENT_FILES = 8
 class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.config_dir() / "ledgerdesk.ini"
+        paths.private_file(self.path)  # 0600 in a 0700 folder; Qt's rewrite keeps the mode
         self._q = QSettings(str(self.path), QSettings.Format.IniFormat)
 
     # --- window layout ---------------------------------------------------------------------
@@ -87,3 +88,4 @@ class Settings:
 
     def sync(self) -> None:
         self._q.sync()
+        paths.private_file(self.path)

@@ -63,15 +63,15 @@ def test_account_customer_invoice_restore_exact(db: Database, demo: CompanyRead)
     account = accounts.create(db, demo.id, AccountCreate(number="2999", display_name="Spare"))
     invoice = invoices.list_all(db, demo.id)[-1]
     customer = customers.list_all(db, demo.id)[-1]  # blocked for All: no invoices, no lines
-    before = dump(db)
+    before = dump(db, entry_numbers=False)  # the restored invoice's entry gets a new number
     accounts.delete(db, demo.id, account.id, version=account.version)
     customers.delete(db, demo.id, customer.id, version=customer.version)
     invoices.delete(db, demo.id, invoice.id, version=invoice.version)
-    assert dump(db) != before
+    assert dump(db, entry_numbers=False) != before
     assert accounts.restore(db, demo.id, account) == account
     assert customers.restore(db, demo.id, customer) == customer
     assert invoices.restore(db, demo.id, invoice) == invoice
-    assert dump(db) == before
+    assert dump(db, entry_numbers=False) == before
 
 
 def test_company_delete_and_restore_is_exact(db: Database, demo: CompanyRead) -> None:

@@ -405,7 +405,7 @@ def test_delete_key_on_master_data_and_undo_from_the_window(
     listed = {"account": lambda: accounts.list_all(db, demo.id),
               "invoice": lambda: invoices.list_all(db, demo.id),
               "company": lambda: companies.list_all(db)}[kind]
-    before = dump(db)
+    before = dump(db, entry_numbers=False)  # a restored invoice's entry: a new number
     _show(qtbot, window)
     view = window.findChild(QTableView, VIEW_OF_KIND[kind])
     assert view is not None
@@ -425,7 +425,7 @@ def test_delete_key_on_master_data_and_undo_from_the_window(
         assert window.company_id is None and window.payments_model().rowCount() == 0
     assert window.actionUndo.text().startswith("Undo Delete ")
     window.actionUndo.trigger()
-    assert dump(db) == before
+    assert dump(db, entry_numbers=False) == before
     assert model.find_row(lambda r: r.id == record.id) is not None
     if kind == "company":
         assert window.company_id == demo.id and window.payments_model().rowCount() == 7
