@@ -29,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from app.domain import rules as rulebook
 from app.domain.errors import Invalid
 
 # Ids of customers, accounts and lines are keys as the database gives them (compared and
@@ -137,29 +138,19 @@ def _must_have(field_label: str, journal: str, line: Line) -> str:
 
 
 def account_problems(account: GLAccount, field: str, *, direct: bool) -> list[Problem]:
-    """A G/L account posted to must be a Posting account, not blocked (and, for a balancing
-    account, open for direct posting)."""
-    problems = []
-    if account.account_type != "Posting":
-        problems.append(Problem(None, field, (
-            f"Account Type must be equal to 'Posting' in G/L Account: No.={account.number}. "
-            f"Current value is '{account.account_type}'.")))
-    if account.blocked:
-        problems.append(Problem(None, field, (
-            f"Blocked must be equal to 'No' in G/L Account: No.={account.number}. "
-            "Current value is 'Yes'.")))
-    if direct and not account.direct_posting:
-        problems.append(Problem(None, field, (
-            f"Direct Posting must be equal to 'Yes' in G/L Account: No.={account.number}. "
-            "Current value is 'No'.")))
-    return problems
+    """A G/L account posted to must be postable (app/domain/rules.py)."""
+    return [Problem(None, field, message)
+            for _, message in rulebook.account_problems(account, direct=direct)]
 
 
 def earlier_posting_date_message(line: Line, entry: OpenEntry) -> str:
-    return ("You cannot apply and post an entry to an entry with an earlier posting date. "
-            f"Instead, post the document of type Payment with the number "
-            f"{line.document_number} and then apply it to the document of type "
-            f"{entry.document_type} with the number {entry.document_number}.")
+    return rulebook.earlier_posting_date_message(line.document_number, entry.document_type,
+                                                 entry.document_number)
+
+
+def _facts(entry: OpenEntry) -> rulebook.EntryFacts:
+    return rulebook.EntryFacts(entry.entry_number, entry.customer_id, entry.document_type,
+                               entry.document_number, entry.posting_date, entry.open)
 
 
 def check_journal(setup: Setup, lines: Sequence[Line], customers: Mapping[Key, Customer],
@@ -230,9 +221,8 @@ def _line_problems(setup: Setup, line: Line, customers: Mapping[Key, Customer],
     elif customer is None:
         add("customerNumber", "The Customer does not exist.")
     else:
-        if customer.blocked == "All":
-            add("customerNumber", f"You cannot post this type of document when Customer "
-                                  f"{customer.number} is blocked with type All.")
+        if rulebook.blocks_payments(customer.blocked):
+            add("customerNumber", rulebook.blocked_posting_message(customer.number))
         receivables = accounts.get(customer.receivables_account_id) \
             if customer.receivables_account_id else None
         if receivables is None:
@@ -258,38 +248,25 @@ def _line_problems(setup: Setup, line: Line, customers: Mapping[Key, Customer],
         if entry is None:
             add("appliesToInvoiceNumber", "The entry applied to does not exist.")
             continue
-        if not entry.open or remaining[entry.id] <= 0:
-            add("appliesToInvoiceNumber", f"{entry.document_type} {entry.document_number} "
-                                          f"(entry {entry.entry_number}) is not open.")
-            continue
-        if line.customer_id is not None and entry.customer_id != line.customer_id:
-            add("appliesToInvoiceNumber", (
-                f"{entry.document_type} {entry.document_number} belongs to another customer."))
-            continue
-        if line.posting_date is not None and entry.posting_date > line.posting_date:
-            add("appliesToInvoiceNumber", earlier_posting_date_message(line, entry))
-            continue
         wanted = application.amount
+        problem = rulebook.application_problem(
+            _facts(entry), remaining[entry.id], customer_id=line.customer_id,
+            posting_date=line.posting_date, document_number=line.document_number,
+            amount=wanted)
+        if problem is not None:
+            concern, message = problem
+            add("amountToApply" if concern == "amount" else "appliesToInvoiceNumber", message)
+            continue
         if wanted is not None:
-            if wanted <= 0:
-                add("amountToApply", "Amount to Apply must be positive.")
-                continue
-            if wanted > remaining[entry.id]:
-                add("amountToApply", (
-                    f"Amount to Apply must not be larger than Remaining Amount: "
-                    f"{money(wanted)} to apply to {entry.document_type} "
-                    f"{entry.document_number}, {money(remaining[entry.id])} open."))
-                continue
             to_apply_total += wanted
         cash = -line.amount - to_apply_total if wanted is None else wanted
         share = _share(line.posting_date, entry, remaining[entry.id], entry.remaining_pmt_disc,
                        max(0, min(cash, -line.amount)) if line.amount < 0 else 0)
         remaining[entry.id] -= share.cash + share.discount
         takes_discount |= share.discount > 0
-    if line.amount < 0 and to_apply_total > -line.amount:
-        add("amountToApply", (
-            f"The amounts to apply, {money(to_apply_total)} in total, are larger than the "
-            f"payment, {money(-line.amount)}."))
+    too_much = rulebook.total_problem(to_apply_total, line.amount)
+    if too_much:
+        add("amountToApply", too_much)
     return _LineCheck(out, takes_discount)
 
 

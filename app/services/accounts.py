@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import Account, Company, Customer, GLEntry, Journal
+from app.domain import rules
 from app.domain.errors import Conflict
 from app.domain.schemas import AccountCreate, AccountRead, AccountUpdate
 from app.services.common import (
@@ -67,7 +68,7 @@ def list_all(db: Database, company_id: uuid.UUID) -> list[AccountRead]:
 def list_direct_posting(db: Database, company_id: uuid.UUID) -> list[AccountRead]:
     """Accounts a journal may balance against: Posting, not blocked, direct posting."""
     return [a for a in list_all(db, company_id)
-            if a.account_type == "Posting" and not a.blocked and a.direct_posting]
+            if rules.is_postable(a, direct=True)]
 
 
 def update(db: Database, company_id: uuid.UUID, account_id: uuid.UUID, data: AccountUpdate, *,

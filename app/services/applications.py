@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import CustLedgerEntry, Customer, Payment, PaymentApplication
 from app.domain import posting as rules
+from app.domain import rules as rulebook
 from app.domain.errors import FieldError, Invalid
 from app.domain.ledger_schemas import ApplicationInput, ApplicationsRead, OpenEntryRead
 from app.domain.money import from_cents, to_cents
@@ -45,6 +46,11 @@ def _as_rule(entry: CustLedgerEntry) -> rules.OpenEntry:
                            entry.document_number, entry.posting_date,
                            to_cents(entry.remaining_amount), entry.open, entry.pmt_discount_date,
                            to_cents(entry.remaining_pmt_disc_possible))
+
+
+def _facts(entry: CustLedgerEntry) -> rulebook.EntryFacts:
+    return rulebook.EntryFacts(entry.entry_number, entry.customer_id, entry.document_type,
+                               entry.document_number, entry.posting_date, entry.open)
 
 
 def default_amount_to_apply(entry: CustLedgerEntry, payment_date: date | None) -> Decimal:
@@ -124,16 +130,11 @@ def apply_to_oldest(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID, 
         if payment.amount >= 0:
             raise Invalid("Amount must be negative: enter the amount received first, then "
                           "apply it to the oldest entries.", field="amount")
-        left = -payment.amount
-        chosen: list[tuple[int, Decimal]] = []
-        for entry in _open_entries(session, payment.customer_id):
-            if left <= 0:
-                break
-            if payment.posting_date is not None and entry.posting_date > payment.posting_date:
-                continue
-            amount = min(default_amount_to_apply(entry, payment.posting_date), left)
-            chosen.append((entry.id, amount))
-            left -= amount
+        date_ = payment.posting_date
+        entries = [(e.id, e.posting_date, to_cents(default_amount_to_apply(e, date_)))
+                   for e in _open_entries(session, payment.customer_id)]
+        chosen = [(entry_id, from_cents(cents)) for entry_id, cents in rulebook.apply_to_oldest(
+            to_cents(payment.amount), payment.posting_date, entries)]
         _replace(session, payment, chosen)
         return _read(session, payment)
 
@@ -156,32 +157,23 @@ def _replace(session: Session, payment: Payment,
             continue
         label = f"{entry.document_type} {entry.document_number}"
         if entry_id in seen:
-            errors.append(FieldError("custLedgerEntryId", f"{label} is applied twice."))
+            errors.append(FieldError("custLedgerEntryId", rulebook.applied_twice_message(label)))
             continue
         seen.add(entry_id)
-        if entry.customer_id != customer.id:
-            errors.append(FieldError("custLedgerEntryId", (
-                f"{label} belongs to customer {entry.customer_number}, not to customer "
-                f"{customer.number}.")))
-        elif not entry.open or entry.remaining_amount <= 0:
-            errors.append(FieldError("custLedgerEntryId", f"{label} is not open."))
-        elif payment.posting_date is not None and entry.posting_date > payment.posting_date:
-            payment_line = rules.Line(payment.id, payment.line_number, payment.posting_date,
-                                      payment.document_number, "", payment.customer_id, 0, "")
-            errors.append(FieldError("custLedgerEntryId", rules.earlier_posting_date_message(
-                payment_line, _as_rule(entry))))
-        elif amount <= 0:
-            errors.append(FieldError("amountToApply",
-                                     f"Amount to Apply must be positive on {label}."))
-        elif amount > entry.remaining_amount:
-            errors.append(FieldError("amountToApply", (
-                f"Amount to Apply must not be larger than Remaining Amount: "
-                f"{amount:,.2f} to apply to {label}, {entry.remaining_amount:,.2f} open.")))
+        problem = rulebook.application_problem(
+            _facts(entry), to_cents(entry.remaining_amount) if entry.open else 0,
+            customer_id=customer.id, posting_date=payment.posting_date,
+            document_number=payment.document_number, amount=to_cents(amount),
+            customer_numbers=(entry.customer_number, customer.number))
+        if problem is not None:
+            concern, message = problem
+            errors.append(FieldError(
+                "amountToApply" if concern == "amount" else "custLedgerEntryId", message))
         total += amount
-    if not errors and payment.amount < 0 and total > -payment.amount:
-        errors.append(FieldError("amountToApply", (
-            f"The amounts to apply, {total:,.2f} in total, are larger than the payment, "
-            f"{-payment.amount:,.2f}.")))
+    too_much = None if errors else rulebook.total_problem(to_cents(total),
+                                                          to_cents(payment.amount))
+    if too_much:
+        errors.append(FieldError("amountToApply", too_much))
     if errors:
         raise Invalid(errors[0].message, errors=errors)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.models import Account, Company, Customer, Record, utc_now
+from app.domain import rules
 from app.domain.errors import Blocked, Conflict, Invalid, NotFound, StaleWrite
 
 R = TypeVar("R", bound=Record)
@@ -101,28 +102,16 @@ def resolve_by_id_or_number(
 
 
 def check_direct_posting_account(account: Account, field: str) -> None:
-    """A journal's balancing G/L account must be a posting account, open for direct posting."""
-    if account.account_type != "Posting":
-        raise Invalid(
-            f"Account Type must be equal to 'Posting' in G/L Account: No.={account.number}. "
-            f"Current value is '{account.account_type}'.", field=field)
-    if account.blocked:
-        raise Blocked(
-            f"Blocked must be equal to 'No' in G/L Account: No.={account.number}. "
-            "Current value is 'Yes'.", field=field)
-    if not account.direct_posting:
-        raise Invalid(
-            f"Direct Posting must be equal to 'Yes' in G/L Account: No.={account.number}. "
-            "Current value is 'No'.", field=field)
+    """A journal's balancing G/L account must be postable directly (app/domain/rules.py)."""
+    for severity, message in rules.account_problems(account, direct=True):
+        raise (Blocked if severity == "blocked" else Invalid)(message, field=field)
 
 
 def check_customer_not_blocked(customer: Customer, field: str) -> None:
-    """Payments are allowed for customers blocked for Ship or Invoice, not for All."""
-    if customer.blocked == "All":
-        raise Blocked(
-            f"You cannot enter a payment for customer {customer.number} "
-            f"({customer.display_name}) because the customer is blocked for All transactions.",
-            field=field)
+    """A customer blocked for All takes no payment (app/domain/rules.py)."""
+    if rules.blocks_payments(customer.blocked):
+        raise Blocked(rules.blocked_payment_message(customer.number, customer.display_name),
+                      field=field)
 
 
 def insert_exact(session: Session, model: type[Record], rows: list[dict[str, Any]],

@@ -32,10 +32,10 @@ from app.db.models import (
     SalesInvoice,
     utc_now,
 )
+from app.domain import rules as rulebook
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.domain.ids import new_id
 from app.domain.money import from_cents, to_cents
-from app.domain.numbering import increment_number, next_line_number
 from app.domain.schemas import LineApplication, PaymentCreate, PaymentRead, PaymentUpdate
 from app.services import number_series
 from app.services.common import (
@@ -148,14 +148,11 @@ def _neighbours(session: Session, journal: Journal, line_number: int | None) -> 
 
 
 def _default_document_number(session: Session, journal: Journal, around: _Neighbours) -> str:
-    if around.previous is None:
-        if journal.number_series is not None:
-            return number_series.peek_next(journal.number_series)  # peeked, not used up
-        return ""
-    previous_number = around.previous.document_number
-    if around.balance == 0:
-        return increment_number(previous_number) or previous_number
-    return previous_number
+    series_next = (number_series.peek_next(journal.number_series)  # peeked, not used up
+                   if around.previous is None and journal.number_series is not None else None)
+    return rulebook.default_document_number(
+        around.previous.document_number if around.previous is not None else None,
+        around.balance == 0, series_next)
 
 
 def _work_date(company: Company) -> date:
@@ -485,7 +482,7 @@ def _new_line(session: Session, company: Company, journal: Journal, data: Paymen
 
     around = (lines.neighbours(data.line_number) if lines is not None
               else _neighbours(session, journal, data.line_number))
-    line_number = data.line_number or next_line_number(around.last_line_number)
+    line_number = data.line_number or rulebook.new_line_number(around.last_line_number)
     if data.line_number and (lines.taken(line_number) if lines is not None else session.scalar(
             select(Payment.id).where(Payment.journal_id == journal.id,
                                      Payment.line_number == line_number))):
@@ -497,16 +494,17 @@ def _new_line(session: Session, company: Company, journal: Journal, data: Paymen
         "customer_id": customer.id if customer else None,
         "customer_number": customer.number if customer else "",
         "contact_id": data.contact_id or "",
-        "posting_date": data.posting_date or (around.previous.posting_date if around.previous
-                                              else None) or _work_date(company),
+        "posting_date": rulebook.default_posting_date(
+            data.posting_date, around.previous.posting_date if around.previous else None,
+            _work_date(company)),
         "document_number": (data.document_number if data.document_number is not None
                             else _default_document_number(session, journal, around)),
         "external_document_number": data.external_document_number,
         "amount": data.amount,
         "applies_to_invoice_id": invoice.id if invoice else None,
         "applies_to_invoice_number": invoice.number if invoice else "",
-        "description": (data.description if data.description is not None
-                        else customer.display_name if customer else ""),
+        "description": rulebook.default_description(
+            data.description, customer.display_name if customer else None),
         "comment": data.comment,
     }
 

@@ -102,7 +102,7 @@ def test_applying_a_closed_entry_is_refused(books: Books) -> None:
     books.post()
     line = books.pay("C1", "-10.00")
     before = snapshot(books.db)
-    with pytest.raises(Invalid, match=r"Invoice B is not open\."):
+    with pytest.raises(Invalid, match=r"Invoice B \(entry \d+\) is not open\."):
         _apply(books, line.id, ("B", "10.00"))
     assert snapshot(books.db) == before
 

@@ -163,6 +163,7 @@ FORMS: dict[str, FormSpec] = {form.kind: form for form in (
 
 def lookups_for(db: Database, company_id: uuid.UUID) -> dict[str, LookupSource]:
     """The lookup lists of one company, read through the services when first opened."""
+    from app.domain import rules
     from app.services import accounts, customers, invoices
 
     def customer_rows(_context: Mapping[str, Any]) -> list[LookupRow]:
@@ -173,7 +174,7 @@ def lookups_for(db: Database, company_id: uuid.UUID) -> dict[str, LookupSource]:
     def receivables_rows(_context: Mapping[str, Any]) -> list[LookupRow]:
         return [LookupRow(a.number, a.display_name, a.category)
                 for a in accounts.list_all(db, company_id)
-                if a.account_type == "Posting" and not a.blocked]
+                if rules.is_postable(a)]
 
     def posting_rows(_context: Mapping[str, Any]) -> list[LookupRow]:
         return [LookupRow(a.number, a.display_name, a.category)
