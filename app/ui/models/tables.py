@@ -9,12 +9,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from app.db import Database
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, StaleWrite
 from app.domain.schemas import PaymentRead
 from app.services import browse
 from app.services.browse import (
@@ -29,6 +29,9 @@ from app.services.browse import (
 from app.ui.formats import parse_amount, parse_date
 from app.ui.grid_edits import PaymentGridEdits
 from app.ui.models.lazy import Column, Index, LazyTableModel
+
+if TYPE_CHECKING:
+    from app.ui.operations import Operations
 
 
 def _sort(table: str, key: str) -> str | None:
@@ -155,6 +158,7 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(PAYMENT_COLUMNS, browse.count_payments, browse.page_payments, parent)
         self.edits: PaymentGridEdits | None = None
+        self.gateway: Operations | None = None  # without one the grid is read-only
         self._refusals: dict[tuple[uuid.UUID, int], str] = {}
         self.last_refusal: str | None = None
         self._writing = False
@@ -186,7 +190,8 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             self.edits = None
             self.set_query(db, None)
             return
-        self.edits = PaymentGridEdits(db, company_id, journal_id)
+        self.edits = PaymentGridEdits(self.gateway, db, company_id, journal_id) \
+            if self.gateway is not None else None
         filter_text = self.query.filter_text if self.query is not None else ""
         sort = self.query.sort if self.query is not None else ""
         descending = self.query.descending if self.query is not None else False
@@ -240,7 +245,7 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             self.last_refusal = message
             self._refusals[(row.id, index.column())] = message
             self.editRefused.emit(self.index(index.row(), index.column()), message)
-            if isinstance(exc, DomainError) and exc.field == "@odata.etag":
+            if isinstance(exc, StaleWrite):
                 self._reread_around(index.row())  # changed elsewhere: show what is there now
             return False
         self._refusals.pop((row.id, index.column()), None)
@@ -297,10 +302,7 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
         if not lines:
             return 0
         with self._write():
-            if undoable:
-                deleted = self.edits.delete_lines(lines)
-            else:  # the plain service call, past the undo stack
-                deleted = PaymentGridEdits.delete_lines(self.edits, lines)
+            deleted = self.edits.delete_lines(lines, undoable=undoable)
         self.refresh()
         self.linesChanged.emit()
         return len(deleted)
