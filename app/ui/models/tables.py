@@ -265,6 +265,44 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
         if row + 1 < self._count:
             self.dataChanged.emit(self.index(row + 1, 0), self.index(self._count - 1, last))
 
+    def absorb_while_editing(self, edited_row: int) -> bool:
+        """Lines were changed, added or removed elsewhere while the cell at ``edited_row`` is
+        open. When the edited line is still at its row, re-read every other row and adjust
+        the count at the end, without the reset that would close the editor; the edited line
+        keeps the version the user started from, so saving it conflicts if it was changed
+        meanwhile. False: the line moved (wait for the editor to close; until then the
+        cell still saves to its own line)."""
+        query = self.query
+        edited = self.row_at(edited_row)
+        if query is None or self.db is None or edited is None:
+            return False
+        count = self._count_fn(self.db, query)
+        if edited_row >= count:
+            return False
+        number, within = divmod(edited_row, self.PAGE_SIZE)
+        page = self._page_fn(self.db, query, number * self.PAGE_SIZE, self.PAGE_SIZE,
+                             total=count)
+        if within >= len(page) or page[within].id != edited.id:
+            return False
+        page[within] = edited  # as the user saw it: its version decides the save
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        elif count < self._count:
+            self.beginRemoveRows(QModelIndex(), count, self._count - 1)
+            self._count = count
+            self.endRemoveRows()
+        self._pages.clear()
+        self._pages[number] = page
+        last = len(self.columns) - 1
+        if edited_row > 0:
+            self.dataChanged.emit(self.index(0, 0), self.index(edited_row - 1, last))
+        if edited_row + 1 < self._count:
+            self.dataChanged.emit(self.index(edited_row + 1, 0),
+                                  self.index(self._count - 1, last))
+        return True
+
     def create_line(self) -> int:
         """Start a new line (service defaults) and return its row in this view."""
         assert self.edits is not None and self.query is not None

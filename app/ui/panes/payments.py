@@ -112,6 +112,9 @@ class PaymentsPane(QObject):
             return
         if changes.source != "local" and \
                 self.paymentsView.state() == QAbstractItemView.State.EditingState:
+            if self.model.absorb_while_editing(self.paymentsView.currentIndex().row()):
+                self.footer_timer.start()
+                return
             self._waiting = changes if self._waiting is None else self._waiting.merge(changes)
             return
         self._reread()
