@@ -4,8 +4,9 @@ selected journal's lines at the centre; customers, open invoices and G/L account
 Contract (other parts of the app rely on it):
 - ``MainWindow(settings=None)`` shows without a database; ``set_database(db)`` loads the
   companies and restores the last company and journal; ``select_company(id)``,
-  ``select_journal(id)``; ``refresh_all()`` after a change made elsewhere (a dialog, undo,
-  posting).
+  ``select_journal(id)``; ``apply_changes(changes)`` is the one entry point for a change-set
+  made elsewhere (app/domain/changes.py: the API, another program, another user);
+  ``refresh_all()`` re-reads everything (View > Refresh).
 - Views by objectName: companiesView, journalsView, paymentsView, customersView,
   accountsView, invoicesView. Actions by objectName: actionNewLine, actionOpenDatabase,
   actionNewDatabase, actionSave, actionDelete, actionUndo, actionRedo, actionFind,
@@ -13,8 +14,15 @@ Contract (other parts of the app rely on it):
   app/ui/posting/window.py (actionApplyEntries, actionTestReport, actionPreviewPosting,
   actionPost, actionNavigate, actionReverseRegister) and its ledger tabs (glEntriesView,
   customerLedgerView, customerBalancesView, registersView).
-- The payment grid writes only through ``paymentsView.model().edits``
-  (app/ui/grid_edits.py), where the undo stack wraps every write.
+- Every change goes through the gateway ``window.gateway`` (app/ui/operations.py); what it
+  changed comes back as a ``ChangeSet`` and each pane re-reads what it shows of it. Commits
+  of another thread on the same ``Database`` (the API server) arrive through its listener,
+  queued to the GUI thread; commits of another process are polled (``PRAGMA data_version``,
+  every ``WATCH_INTERVAL_MS``).
+
+The window is a frame around its components (app/ui/panes/: companies and journals, the
+payment grid, lookups and ledgers; app/ui/posting/window.py: posting; app/ui/window_editing.py:
+New / Edit / Delete and undo). They share one ``Selection`` and the change-sets, nothing else.
 
 The database layers (SQLAlchemy, the services) are imported only once a database is set, so
 the window paints before they load (DESIGN.md 7).
@@ -25,75 +33,48 @@ from __future__ import annotations
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QSplitter,
-    QTableView,
-    QTabWidget,
     QToolBar,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app import APP_NAME, __version__
-from app.ui.payment_grid import CustomerDirectory, PaymentGridView
+from app.domain.changes import ChangeSet, with_followers
+from app.ui.panes.common import TableBox
+from app.ui.panes.companies import CompaniesPane
+from app.ui.panes.lookups import LookupsPane
+from app.ui.panes.payments import PaymentsPane
+from app.ui.selection import Selection
 from app.ui.settings import Settings
 
 if TYPE_CHECKING:
     from app.db import Database
+    from app.db.changes import ChangeWatcher
     from app.ui.models.lazy import LazyTableModel
     from app.ui.models.tables import PaymentsModel
+    from app.ui.operations import Operations
+    from app.ui.posting.window import WindowPosting
     from app.ui.window_editing import WindowEditing
 
-FOOTER_DELAY_MS = 150
 MAX_PRINTED_LINES = 5000
+WATCH_INTERVAL_MS = 500  # another program's change shows within about half a second
 
 
-class TableBox(QWidget):
-    """A table view under its filter box (the database filters, debounced while typing)."""
+class _Bridge(QObject):
+    """Hands a change-set committed on another thread (the API server) to the GUI thread."""
 
-    def __init__(self, view: QTableView, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.view = view
-        self.filter = QLineEdit(self)
-        self.filter.setObjectName(f"{view.objectName()}Filter")
-        self.filter.setPlaceholderText(f"Filter {title}…")
-        self.filter.setClearButtonEnabled(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.setSpacing(2)
-        layout.addWidget(self.filter)
-        layout.addWidget(view)
-
-    def bind(self, model: LazyTableModel[Any]) -> None:
-        self.filter.textEdited.connect(model.filter_later)
-        self.filter.returnPressed.connect(lambda: model.set_filter_text(self.filter.text()))
-
-
-def _browse_view(name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+    arrived = Signal(object)
 
 
 class MainWindow(QMainWindow):
@@ -101,53 +82,67 @@ class MainWindow(QMainWindow):
     helpMenu: QMenu
     mainToolBar: QToolBar
     editing: WindowEditing
+    posting: WindowPosting
 
     firstPainted = Signal()
     databaseReady = Signal()  # a database is set and the last journal shown
+    changesApplied = Signal(object)  # a ChangeSet, after every pane re-read its part
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
-        self.db: Database | None = None
-        self.company_id: uuid.UUID | None = None
-        self.journal_id: uuid.UUID | None = None
+        self._db: Database | None = None
+        self._gateway: Operations | None = None
         self._owned_db: Database | None = None
+        self._watcher: ChangeWatcher | None = None
         self._painted = False
         self.painted_at: float | None = None  # time.time() of the first paint (benchmarks)
-        self._models: dict[str, LazyTableModel[Any]] = {}
-        self.customer_directory = CustomerDirectory(self)
+        self.selection = Selection(self)
+        self.companies = CompaniesPane(self, self)
+        self.payments = PaymentsPane(self, self)
+        self.lookups = LookupsPane(self, self)
+        self.customer_directory = self.payments.customer_directory
+        self._bridge = _Bridge(self)
+        self._bridge.arrived.connect(self.apply_changes, Qt.ConnectionType.QueuedConnection)
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self.watch)
         self.setWindowTitle(APP_NAME)
         self._build_views()
         self._build_actions()
         self._build_status_bar()
-        self._footer_timer = QTimer(self)
-        self._footer_timer.setSingleShot(True)
-        self._footer_timer.setInterval(FOOTER_DELAY_MS)
-        self._footer_timer.timeout.connect(self.update_footer)
+        self.selection.changed.connect(lambda _c, _j: self._enable_journal_actions())
         self.resize(1360, 860)
         if (geometry := self.settings.geometry()) is not None:
             self.restoreGeometry(geometry)
         if (state := self.settings.window_state()) is not None:
             self.restoreState(state)
 
+    # --- what the panes see (app/ui/panes/host.py) -----------------------------------------
+    @property
+    def db(self) -> Database | None:
+        return self._db
+
+    @property
+    def gateway(self) -> Operations | None:
+        return self._gateway
+
+    @property
+    def company_id(self) -> uuid.UUID | None:
+        return self.selection.company_id
+
+    @property
+    def journal_id(self) -> uuid.UUID | None:
+        return self.selection.journal_id
+
     # --- layout ----------------------------------------------------------------------------
     def _build_views(self) -> None:
-        self.companiesView = _browse_view("companiesView")
-        self.journalsView = _browse_view("journalsView")
-        self.customersView = _browse_view("customersView")
-        self.accountsView = _browse_view("accountsView")
-        self.invoicesView = _browse_view("invoicesView")
-        self.paymentsView = PaymentGridView(self.customer_directory)
-        self.paymentsView.message.connect(self.show_message)
-
-        self.boxes = {
-            "companiesView": TableBox(self.companiesView, "companies"),
-            "journalsView": TableBox(self.journalsView, "journals"),
-            "paymentsView": TableBox(self.paymentsView, "lines by customer or document no."),
-            "customersView": TableBox(self.customersView, "customers"),
-            "invoicesView": TableBox(self.invoicesView, "open invoices"),
-            "accountsView": TableBox(self.accountsView, "G/L accounts"),
-        }
+        c, p, lk = self.companies, self.payments, self.lookups
+        self.companiesView, self.journalsView = c.companiesView, c.journalsView
+        self.paymentsView = p.paymentsView
+        self.customersView, self.accountsView = lk.customersView, lk.accountsView
+        self.invoicesView = lk.invoicesView
+        self.boxes: dict[str, TableBox] = {**c.boxes, "paymentsView": p.box, **lk.boxes}
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.setObjectName("centreSplitter")
         centre.addWidget(self.boxes["journalsView"])
@@ -170,14 +165,10 @@ class MainWindow(QMainWindow):
         companies.setWidget(self.boxes["companiesView"])
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, companies)
 
-        tabs = QTabWidget()
-        tabs.setObjectName("lookupTabs")
-        tabs.addTab(self.boxes["customersView"], "Customers")
-        tabs.addTab(self.boxes["invoicesView"], "Open Invoices")
-        tabs.addTab(self.boxes["accountsView"], "G/L Accounts")
         lookups = QDockWidget("Lookups", self)
         lookups.setObjectName("lookupsDock")
-        lookups.setWidget(tabs)
+        lookups.setWidget(self.lookups.tabs)
+        self.lookups.dock = lookups
         # Below the journal, beside the companies: the lines keep the full width.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, lookups)
@@ -193,9 +184,9 @@ class MainWindow(QMainWindow):
         history.hide()  # Edit > History (Ctrl+H) shows it
         self.docks = {"companies": companies, "lookups": lookups, "history": history}
 
-    def _action(self, name: str, text: str, slot: Any = None,
-                shortcut: QKeySequence.StandardKey | str | None = None,
-                tip: str = "") -> QAction:
+    def make_action(self, name: str, text: str, slot: Any = None,
+                    shortcut: QKeySequence.StandardKey | str | None = None,
+                    tip: str = "") -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if isinstance(shortcut, QKeySequence.StandardKey):
@@ -212,7 +203,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        a = self._action
+        a = self.make_action
         self.actionNewDatabase = a("actionNewDatabase", "&New Database…", self._new_database,
                                    "Ctrl+Shift+N", "Create a new, empty database file")
         self.actionOpenDatabase = a("actionOpenDatabase", "&Open Database…",
@@ -223,13 +214,13 @@ class MainWindow(QMainWindow):
                              "Print the journal's lines as shown")
         self.actionQuit = a("actionQuit", "&Quit", self.close, key.Quit)
         # Placeholders until a database is open: WindowEditing.attach replaces them by the
-        # Operations' actions ("Undo New Journal BANK"), in the menu and the toolbar.
+        # gateway's actions ("Undo New Journal BANK"), in the menu and the toolbar.
         self.actionUndo = a("actionUndo", "&Undo", None, key.Undo)
         self.actionRedo = a("actionRedo", "&Redo", None, key.Redo)
         self.actionUndo.setEnabled(False)
         self.actionRedo.setEnabled(False)
         # Ctrl+N is actionNew (WindowEditing): a new line when the journal lines have focus.
-        self.actionNewLine = a("actionNewLine", "New &Line", self._new_line, None,
+        self.actionNewLine = a("actionNewLine", "New &Line", self.payments.new_line, None,
                                "Start a new journal line with the defaults (Ctrl+N in the "
                                "lines)")
         self.actionDelete = a("actionDelete", "&Delete", lambda: self.editing.delete(
@@ -274,23 +265,21 @@ class MainWindow(QMainWindow):
                             self.actionRedo])
         toolbar.addSeparator()
         toolbar.addActions([self.actionFind, self.actionRefresh, self.actionPrint])
+        from app.ui.posting.window import WindowPosting
         from app.ui.window_editing import WindowEditing
 
-        self.editing = WindowEditing(self)
-        from app.ui.posting.window import WindowPosting
-
-        self.posting = WindowPosting(self)
+        self.editing = WindowEditing(self, self, self.companies, self.payments, self.lookups)
+        self.posting = WindowPosting(self, self.payments, self.companies, self.lookups, self)
+        menu.insertMenu(self.helpMenu.menuAction(), self.posting.menu)
+        toolbar.addSeparator()
+        toolbar.addActions([self.posting.actionApplyEntries,
+                            self.posting.actionPreviewPosting, self.posting.actionPost])
         self._enable_journal_actions()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.lineCountLabel = QLabel()
-        self.lineCountLabel.setObjectName("lineCountLabel")
-        self.totalAmountLabel = QLabel()
-        self.totalAmountLabel.setObjectName("totalAmountLabel")
-        self.balanceLabel = QLabel()
-        self.balanceLabel.setObjectName("balanceLabel")
-        for label in (self.lineCountLabel, self.totalAmountLabel, self.balanceLabel):
+        self.lineCountLabel, self.totalAmountLabel, self.balanceLabel = self.payments.labels
+        for label in self.payments.labels:
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
         bar.showMessage("Opening…" if self.db is None else "")
@@ -302,103 +291,41 @@ class MainWindow(QMainWindow):
             self.painted_at = time.time()
             QTimer.singleShot(0, self.firstPainted.emit)
 
-    # --- models ----------------------------------------------------------------------------
-    def _ensure_models(self) -> None:
-        if self._models:
-            return
-        from app.ui.models import tables
-
-        made: dict[str, LazyTableModel[Any]] = {
-            "companiesView": tables.CompaniesModel(self),
-            "journalsView": tables.JournalsModel(self),
-            "paymentsView": tables.PaymentsModel(self),
-            "customersView": tables.CustomersModel(self),
-            "accountsView": tables.AccountsModel(self),
-            "invoicesView": tables.InvoicesModel(self),
-        }
-        for name, model in made.items():
-            view = self.findChild(QTableView, name)
-            assert view is not None
-            view.setModel(model)
-            self.boxes[name].bind(model)
-            model.filterApplied.connect(
-                lambda box=self.boxes[name], m=model: self._sync_filter_box(box, m))
-            header = view.horizontalHeader()
-            for column, spec in enumerate(model.columns):
-                view.setColumnWidth(column, spec.width)
-            if name == "companiesView":  # the dock is narrow: the name says enough
-                view.setColumnHidden(model.column_of("workDate"), True)
-                view.setColumnHidden(model.column_of("displayName"), True)
-            state = self.settings.header_state(name)
-            restored = state is not None and header.restoreState(state)
-            header.setSectionsClickable(True)
-            header.setSortIndicatorShown(True)
-            if restored:  # the sort last used, taken by the model's first query
-                model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-            else:
-                header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-            header.sortIndicatorChanged.connect(
-                lambda column, order, v=view, m=model: self._sort(v, m, column, order))
-        self._models = made
-        payments = self.payments_model()
-        payments.linesChanged.connect(self._footer_timer.start)
-        payments.editRefused.connect(lambda _index, text: self.show_message(text))
-        payments.modelReset.connect(self._enable_journal_actions)
-        cast(Any, self.companiesView.selectionModel()).currentRowChanged.connect(
-            self._company_row_changed)
-        cast(Any, self.journalsView.selectionModel()).currentRowChanged.connect(
-            self._journal_row_changed)
-
+    # --- models (for the tests and the benchmarks) ---------------------------------------
     def payments_model(self) -> PaymentsModel:
-        return cast("PaymentsModel", self._models["paymentsView"])
+        return self.payments.payments_model()
 
     def model_of(self, view_name: str) -> LazyTableModel[Any]:
-        return self._models[view_name]
-
-    def _sort(self, view: QTableView, model: LazyTableModel[Any], column: int,
-              order: Qt.SortOrder) -> None:
-        model.sort(column, order)
-        header = view.horizontalHeader()
-        current = model.sort_column()
-        header.blockSignals(True)
-        if current is None:
-            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        else:
-            header.setSortIndicator(*current)
-        header.blockSignals(False)
-
-    @staticmethod
-    def _sync_filter_box(box: TableBox, model: LazyTableModel[Any]) -> None:
-        text = model.query.filter_text if model.query is not None else ""
-        if box.filter.text() != text and not box.filter.hasFocus():
-            box.filter.setText(text)
+        models: dict[str, LazyTableModel[Any]] = {
+            **self.companies.models, **self.lookups.models,
+            "paymentsView": self.payments.payments_model()}
+        return models[view_name]
 
     # --- database, company, journal --------------------------------------------------------
     def set_database(self, db: Database) -> None:
-        from app.services.browse import BrowseQuery
+        from app.ui.operations import Operations
 
-        self._ensure_models()
         if self._owned_db is not None and self._owned_db is not db:
+            self._stop_watching()
             self._owned_db.close()
             self._owned_db = None
-        self.db = db
-        self.company_id = self.journal_id = None
-        self.editing.attach(db)  # a new undo stack for this database
-        assert self.editing.ops is not None
-        self.posting.attach(self.editing.ops)  # the ledger tabs, refreshed by its changes
-        self.customer_directory.invalidate()
+        self._stop_watching()
+        self._db = db
+        old = self._gateway
+        gateway = Operations(db, self, window=self)
+        gateway.changes.connect(self.apply_changes)
+        self._gateway = gateway
+        self.companies.ensure_models()
+        self.lookups.ensure_models()
+        self.payments.attach(db)
+        self.editing.attach(gateway)  # a new undo stack for this database
+        if old is not None:
+            old.deleteLater()
+        self.lookups.attach(db)
         self.setWindowTitle(f"{APP_NAME} — {self.database_name()}")
-        companies = self._models["companiesView"]
-        companies.set_query(db, BrowseQuery())
-        last = self.settings.last_company(self.database_name())
-        row = companies.find_row(lambda r: r.id == last) if last is not None else None
-        if row is None and companies.rowCount() > 0:
-            row = 0
-        first = companies.row_at(row) if row is not None else None
-        if first is not None:
-            self.select_company(first.id)
-        else:
-            self._clear_company()
+        self.companies.attach(db)
+        self._start_watching(db)
+        self._enable_journal_actions()
         self.statusBar().showMessage(f"Opened {self.database_name()}", 5000)
         focus = QApplication.focusWidget()
         if self.isVisible() and (focus is None or isinstance(focus, QLineEdit)):
@@ -410,151 +337,89 @@ class MainWindow(QMainWindow):
             return ""
         return str(self.db.path) if self.db.path is not None else self.db.url
 
-    def _clear_company(self) -> None:
-        for name in ("journalsView", "customersView", "accountsView", "invoicesView"):
-            self._models[name].set_query(self.db, None)
-        self.payments_model().set_journal(None, None, None)
-        self.posting.company_changed()
-        self.update_footer()
-
     def select_company(self, company_id: uuid.UUID) -> None:
-        from app.services.browse import BrowseQuery
-
-        if self.db is None:
-            raise RuntimeError("No database is open.")
-        changed = company_id != self.company_id
-        self.company_id = company_id
-        self._select_row(self.companiesView, company_id)
-        if not changed:
-            return
-        self.journal_id = None
-        for name in ("journalsView", "customersView", "accountsView"):
-            self._keep_query(name, BrowseQuery(company_id=company_id))
-        self._keep_query("invoicesView", BrowseQuery(company_id=company_id, open_only=True))
-        self.settings.set_last_company(self.database_name(), company_id)
-        self.posting.company_changed()
-        journals = self._models["journalsView"]
-        last = self.settings.last_journal(self.database_name(), company_id)
-        row = journals.find_row(lambda r: r.id == last) if last is not None else None
-        if row is None and journals.rowCount() > 0:
-            row = 0
-        journal = journals.row_at(row) if row is not None else None
-        if journal is not None:
-            self.select_journal(journal.id)
-        else:
-            self.payments_model().set_journal(None, None, None)
-            self.update_footer()
-
-    def _keep_query(self, name: str, query: Any) -> None:
-        """Set a view's scope, keeping its filter text and sort."""
-        from dataclasses import replace
-
-        model = self._models[name]
-        if model.query is not None:
-            query = replace(query, filter_text=model.query.filter_text, sort=model.query.sort,
-                            descending=model.query.descending)
-        model.set_query(self.db, query)
+        self.companies.select_company(company_id)
 
     def select_journal(self, journal_id: uuid.UUID) -> None:
-        if self.db is None or self.company_id is None:
-            raise RuntimeError("Select a company first.")
-        changed = journal_id != self.journal_id
-        self.journal_id = journal_id
-        self._select_row(self.journalsView, journal_id)
-        if not changed:
+        self.companies.select_journal(journal_id)
+
+    # --- changes ---------------------------------------------------------------------------
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """The one entry point for what changed (the gateway, another thread, another
+        program): each pane re-reads what it shows of it."""
+        if self.db is None or not changes:
             return
-        self.payments_model().set_journal(self.db, self.company_id, journal_id)
-        self.editing.wire_grid()  # the grid's writes become undo steps
-        self.settings.set_last_journal(self.database_name(), self.company_id, journal_id)
-        payments = self.payments_model()
-        if payments.rowCount():
-            self.paymentsView.setCurrentIndex(payments.index(0, 1))
+        changes = ChangeSet(with_followers(changes.kinds), changes.company_id,
+                            changes.journal_ids, changes.ids, changes.source)
+        self.companies.apply_changes(changes)
+        self.lookups.apply_changes(changes)
+        self.payments.apply_changes(changes)
         self._enable_journal_actions()
-        # The lines show first; the sums follow a moment later (a SUM over every line).
-        self.lineCountLabel.setText(f"Lines: {self.locale().toString(payments.rowCount())}"
-                                    if not payments.query or not payments.query.filter_text
-                                    else "")
-        self.totalAmountLabel.setText("Total Amount: …")
-        self.balanceLabel.setText("Balance: …")
-        QTimer.singleShot(0, self.update_footer)
+        self.changesApplied.emit(changes)
 
-    def _select_row(self, view: QTableView, record_id: uuid.UUID) -> None:
-        model = cast("LazyTableModel[Any]", view.model())
-        row = model.find_row(lambda r: r.id == record_id)
-        if row is None or view.currentIndex().row() == row:
+    def _listen(self, changes: ChangeSet) -> None:
+        """``Database`` listener (called in the committing thread): a commit that did not
+        come through the gateway (the API server's thread) is queued to the GUI thread."""
+        from app.ui.operations import in_gateway
+
+        if not in_gateway():
+            self._bridge.arrived.emit(changes.with_source("api"))
+
+    def _start_watching(self, db: Database) -> None:
+        from app.db.changes import ChangeWatcher
+
+        db.add_listener(self._listen)
+        self._watcher = ChangeWatcher(db)
+        self._watch_timer.start()
+
+    def _stop_watching(self) -> None:
+        self._watch_timer.stop()
+        if self._db is not None:
+            self._db.remove_listener(self._listen)
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+    def watch(self) -> None:
+        """The timer's tick: what other programs committed since the last tick."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from app.domain.errors import DomainError
+
+        self.payments.apply_waiting()
+        if self._watcher is None:
             return
-        selection = view.selectionModel()
-        selection.blockSignals(True)
-        view.setCurrentIndex(model.index(row, 0))
-        view.selectRow(row)
-        selection.blockSignals(False)
-        view.viewport().update()
-
-    def _company_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        row = self._models["companiesView"].row_at(current.row())
-        if row is not None and row.id != self.company_id:
-            self.select_company(row.id)
-
-    def _journal_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        row = self._models["journalsView"].row_at(current.row())
-        if row is not None and row.id != self.journal_id:
-            self.select_journal(row.id)
+        try:
+            found = self._watcher.poll()
+        except (DomainError, SQLAlchemyError) as exc:  # the file is gone, the server down
+            self.show_message(f"Cannot watch the database for other programs' changes: {exc}")
+            return
+        for changes in found:
+            self.apply_changes(changes)
 
     def refresh_all(self) -> None:
-        """Read everything again (after a change made by a dialog, undo, posting, ...)."""
+        """Read everything again (View > Refresh)."""
         if self.db is None:
             return
-        current = self.paymentsView.currentIndex()
-        self.customer_directory.invalidate()
-        for model in self._models.values():
-            model.refresh()
-        self.posting.refresh()
-        if self.company_id is not None:
-            self._select_row(self.companiesView, self.company_id)
-        if self.journal_id is not None:
-            self._select_row(self.journalsView, self.journal_id)
-        payments = self.payments_model()
-        if current.isValid() and payments.rowCount():
-            self.paymentsView.setCurrentIndex(
-                payments.index(min(current.row(), payments.rowCount() - 1), current.column()))
-        self.update_footer()
+        self.payments.paymentsView.commit_editor()
+        self.apply_changes(ChangeSet.everything())
 
-    # --- footer ----------------------------------------------------------------------------
     def update_footer(self) -> None:
-        """Business Central's journal footer: lines, total amount, balance."""
-        from app.ui.formats import format_amount
-
-        if self.db is None or self.journal_id is None:
-            for label in (self.lineCountLabel, self.totalAmountLabel, self.balanceLabel):
-                label.setText("")
-            return
-        from app.services.browse import journal_summary
-
-        summary = journal_summary(self.db, self.journal_id)
-        locale = self.locale()
-        self.lineCountLabel.setText(f"Lines: {locale.toString(summary.line_count)}")
-        self.totalAmountLabel.setText(f"Total Amount: {format_amount(summary.total_amount)}")
-        self.balanceLabel.setText(f"Balance: {format_amount(summary.balance)}")
+        self.payments.update_footer()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
 
     def _enable_journal_actions(self) -> None:
-        has_journal = bool(self._models) and self.payments_model().edits is not None
+        has_journal = self.payments.has_journal()
         self.actionNewLine.setEnabled(has_journal)
         self.actionDelete.setEnabled(has_journal)
         self.actionPrint.setEnabled(has_journal)
         self.actionRefresh.setEnabled(self.db is not None)
-        if hasattr(self, "editing"):
-            self.editing.update_actions()
-        if hasattr(self, "posting"):
-            self.posting.update_actions()
+        self.editing.update_actions()
+        self.posting.update_actions()
 
     # --- commands --------------------------------------------------------------------------
-    def _new_line(self) -> None:
-        self.paymentsView.setFocus()
-        self.paymentsView.new_line_and_edit()
-
     def _save(self) -> None:
         self.paymentsView.commit_editor()
         self.show_message("Every change is saved as it is made.")
@@ -566,40 +431,6 @@ class MainWindow(QMainWindow):
                                       | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
-
-    def _delete_lines(self) -> None:
-        from app.domain.errors import DomainError
-
-        model = self.payments_model() if self._models else None
-        if model is None or model.edits is None:
-            return
-        rows = self.paymentsView.selected_rows()
-        if not rows:
-            self.show_message("Select the lines to delete first.")
-            return
-        lines = [line for line in (model.row_at(r) for r in rows) if line is not None]
-        from app.ui import operations
-
-        what = (f"line {lines[0].line_number}" if len(lines) == 1
-                else f"these {len(lines)} lines")
-        # Lines kept for Undo stay in memory: past the limit the delete is final (and says so).
-        undoable = len(lines) <= operations.UNDO_LINE_LIMIT
-        after = ("Edit > Undo brings them back." if undoable else
-                 f"This cannot be undone: {len(lines):,} lines are too many to keep for Undo.")
-        if not self.confirm("Delete Lines", f"Do you want to delete {what}?\n\n{after}"):
-            return
-        try:
-            count = model.delete_rows(rows, undoable=undoable)
-        except DomainError as exc:
-            model.refresh()
-            self.show_message(exc.message)
-            return
-        if model.rowCount():
-            row = min(rows[0], model.rowCount() - 1)
-            self.paymentsView.setCurrentIndex(model.index(row, 1))
-        self.show_message(f"{count} line{'s' if count != 1 else ''} deleted. "
-                          + (after if undoable else "This cannot be undone."))
-        self.update_footer()
 
     def _find(self) -> None:
         box = self.boxes["paymentsView"].filter
@@ -616,8 +447,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QTextDocument
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        model = self.payments_model()
-        if model.edits is None:
+        if not self.payments.has_journal():
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
@@ -629,27 +459,7 @@ class MainWindow(QMainWindow):
 
     def journal_html(self, limit: int) -> str:
         """The journal's lines as shown (filter, sort), as an HTML table for printing."""
-        from html import escape
-
-        model = self.payments_model()
-        journal = self._models["journalsView"].row_at(self.journalsView.currentIndex().row())
-        title = f"{journal.code} {journal.display_name}" if journal is not None else ""
-        head = "".join(f"<th>{escape(c.header)}</th>" for c in model.columns)
-        body = []
-        for row in range(min(model.rowCount(), limit)):
-            cells = []
-            for column in range(model.columnCount()):
-                align = "right" if model.columns[column].kind in ("amount", "int") else "left"
-                text = model.data(model.index(row, column)) or ""
-                cells.append(f"<td align='{align}'>{escape(str(text))}</td>")
-            body.append(f"<tr>{''.join(cells)}</tr>")
-        more = (f"<p>First {limit:,} of {model.rowCount():,} lines.</p>"
-                if model.rowCount() > limit else "")
-        footer = " &nbsp; ".join(escape(label.text()) for label in
-                                 (self.lineCountLabel, self.totalAmountLabel,
-                                  self.balanceLabel))
-        return (f"<h3>{escape(title)}</h3><table border='1' cellspacing='0' cellpadding='2'>"
-                f"<tr>{head}</tr>{''.join(body)}</table>{more}<p>{footer}</p>")
+        return self.payments.journal_html(self.companies.journal_title(), limit)
 
     # --- files -----------------------------------------------------------------------------
     def open_target(self, target: str | Path, *, demo: bool = False) -> bool:
@@ -669,19 +479,21 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open the database",
                                 f"{target}: {exc.strerror or exc}")
             return False
+        self.set_database(db)
+        self._owned_db = db
         if demo:
             from app.services import companies
             from app.services.demo import create_demo_company
 
             if not companies.list_all(db):
-                create_demo_company(db)
-        self.set_database(db)
-        self._owned_db = db
+                assert self.gateway is not None
+                self.gateway.attempt("Demo", lambda: create_demo_company(db))
         if db.path is not None:
             self.settings.add_recent_file(str(db.path))
         return True
 
     def close_database(self) -> None:
+        self._stop_watching()
         if self._owned_db is not None:
             self._owned_db.close()
             self._owned_db = None
@@ -719,14 +531,15 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_window_state(self.saveState())
-        if self._models:
-            for name in self._models:
-                view = self.findChild(QTableView, name)
-                if view is not None:
-                    self.settings.set_header_state(name, view.horizontalHeader().saveState())
+        for view in (*self.companies.views.values(), *self.lookups.views.values(),
+                     self.paymentsView):
+            if view.model() is not None:
+                self.settings.set_header_state(view.objectName(),
+                                               view.horizontalHeader().saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.paymentsView.commit_editor()
         self.save_layout()
+        self._watch_timer.stop()
         super().closeEvent(event)

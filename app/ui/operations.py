@@ -1,25 +1,44 @@
-"""One path for every change the GUI makes (Anki's ``aqt.operations`` pattern).
+"""The gateway: the one path for every change the GUI makes (after Anki's ``CollectionOp``).
 
-``Operations`` runs the service call, pushes the undo step, and emits ``changed(kind)`` so
-table models refresh. Its methods raise the domain error unchanged, so the caller shows it
-where it belongs (a dialog at its field, the grid at its cell). Undo and redo go through
-``undo()`` / ``redo()`` (and the actions and history view made here), which refuse a step
-that has become impossible with a message, leaving database and stack as they were.
+Every write of the GUI (dialogs, grid cells, Apply Entries, post, reverse, undo, redo, and
+later imports) is one call of ``Operations``. The gateway
+
+- runs the service call inside ``db.capture()`` (the change-set of what it committed), on a
+  worker thread behind a progress dialog with Cancel when the work is long (``run_long``);
+- pushes the undo step (``step=`` or the resource methods below);
+- shows a classified error: an ``EnvironmentProblem`` (locked, read-only, disk full, ...) in a
+  plain message box; another ``DomainError`` is raised to the caller, which shows it where it
+  belongs (a dialog at its field, the grid at its cell), or, with ``attempt``, in a box named
+  after the command; anything else is a bug and goes on to the crash dialog (app/ui/crash.py);
+- broadcasts the typed ``ChangeSet`` (``changes`` signal): each view decides what to re-read.
+
+A call site is one line::
+
+    created = ops.create("journal", company_id, data)                # raises DomainError
+    register = ops.attempt("Post", lambda: ..., step=make_step)      # None: refused, shown
+
+Undo and redo go through ``undo()`` / ``redo()`` (and the actions and history view made
+here), which refuse a step that has become impossible with a message, leaving database and
+stack as they were. ``in_gateway()`` tells (per thread) whether a call is running inside the
+gateway: the window's database listener ignores those commits (the gateway broadcasts them),
+and a test asserts that no write service is called outside it.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QUndoView, QWidget
 
 from app.db import Database
-from app.domain.errors import DomainError, StaleWrite
+from app.domain.changes import ChangeSet
+from app.domain.errors import DomainError, EnvironmentProblem, StaleWrite
 from app.domain.schemas import ApiInput, ApiRead, PaymentCreate, PaymentRead, PaymentUpdate
 from app.ui import messages
 from app.ui.resources import JOURNAL, PAYMENT, RESOURCES, Resource
@@ -37,11 +56,55 @@ from app.ui.undo import (
 # have to stay in memory); the confirmation says so.
 UNDO_LINE_LIMIT = 50_000
 
+T = TypeVar("T")
+
+
+class Versioned(Protocol):
+    """A record as a list read it: its id and the version the user saw."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def version(self) -> int: ...
+
+Progress = Callable[[str], None]
+
+
+class _Depth(threading.local):
+    def __init__(self) -> None:
+        self.value = 0
+
+
+_depth = _Depth()
+
+
+def in_gateway() -> bool:
+    """Is this thread running a call of the gateway (a service write it will broadcast)?"""
+    return _depth.value > 0
+
+
+@contextmanager
+def _inside() -> Iterator[None]:
+    _depth.value += 1
+    try:
+        yield
+    finally:
+        _depth.value -= 1
+
+
+def _no_progress(_stage: str) -> None:
+    return None
+
+
+def error_text(error: DomainError) -> str:
+    return "\n".join(e.message for e in error.errors)
+
 
 class Operations(QObject):
     """The undo stack, the version book and the one way to change records from the GUI."""
 
-    changed = Signal(str)  # a kind of ALL_KINDS: views showing it should refresh()
+    changes = Signal(object)  # a ChangeSet: what a call of the gateway changed
     refusal = Signal(str)  # an undo or redo was refused: the message shown
 
     def __init__(self, db: Database, parent: QObject | None = None, *,
@@ -53,16 +116,108 @@ class Operations(QObject):
         self.book = VersionBook()
         self._batch: list[Step] | None = None
 
+    # --- the one path ---------------------------------------------------------------------
+    def run(self, call: Callable[[], T], *, step: Callable[[T], Step | None] | None = None,
+            refresh: ChangeSet | None = None, scope: uuid.UUID | None = None) -> T:
+        """Run ``call`` (one service call), push ``step(result)``, broadcast what changed.
+
+        A ``DomainError`` is raised to the caller (shown at its field or cell); an
+        environment problem is shown in a plain box first. ``refresh``: broadcast when the
+        call failed (what is on screen may be stale: that may be why it failed). ``scope``:
+        the company the call works in, when the captured change-set could not tell."""
+        return self._perform(lambda _progress: call(), step, refresh, None, False, scope)
+
+    def run_long(self, title: str, text: str, call: Callable[[Progress], T], *,
+                 step: Callable[[T], Step | None] | None = None,
+                 refresh: ChangeSet | None = None, cancellable: bool = False) -> T:
+        """``run`` on a worker thread behind a progress dialog (Cancel raises ``Cancelled``
+        from the next ``progress(stage)`` call: the transaction rolls back)."""
+        return self._perform(call, step, refresh, (title, text), cancellable)
+
+    def attempt(self, title: str, call: Callable[[], T], *,
+                step: Callable[[T], Step | None] | None = None,
+                refresh: ChangeSet | None = None) -> T | None:
+        """As ``run``, for a command of a menu: every refusal is shown in a box titled
+        ``title``; returns None when the call was refused."""
+        return self.attempt_long(title, "", lambda _progress: call(), step=step,
+                                 refresh=refresh, busy=False)
+
+    def attempt_long(self, title: str, text: str, call: Callable[[Progress], T], *,
+                     step: Callable[[T], Step | None] | None = None,
+                     refresh: ChangeSet | None = None, cancellable: bool = False,
+                     cancelled: str = "", busy: bool = True) -> T | None:
+        """``attempt`` on a worker thread behind a progress dialog reading ``text``; None
+        when refused or cancelled (``cancelled``: what the box then says)."""
+        from app.ui.posting.steps import Cancelled
+
+        try:
+            return self._perform(call, step, refresh, (title, text) if busy else None,
+                                 cancellable)
+        except Cancelled:
+            messages.warn(self.window, title, cancelled or "Cancelled. Nothing was saved.")
+            return None
+        except EnvironmentProblem:
+            return None  # shown by _perform
+        except DomainError as error:
+            messages.warn(self.window, title, error_text(error))
+            return None
+
+    def _perform(self, call: Callable[[Progress], T], step: Callable[[T], Step | None] | None,
+                 refresh: ChangeSet | None, busy: tuple[str, str] | None,
+                 cancellable: bool, scope: uuid.UUID | None = None) -> T:
+        db = self.db
+
+        def job(progress: Progress) -> tuple[T, ChangeSet]:
+            with _inside(), db.capture() as box:
+                result = call(progress)
+            return result, box.changes
+
+        try:
+            if busy is None:
+                result, changed = job(_no_progress)
+            else:
+                from app.ui.posting.steps import run_busy
+
+                result, changed = run_busy(self.window, busy[0], busy[1], job,
+                                           cancellable=cancellable)
+        except BaseException as exc:
+            if refresh is not None:
+                self.broadcast(refresh)
+            if isinstance(exc, EnvironmentProblem):
+                messages.warn(self.window, "Cannot save the change", exc.message)
+            raise
+        made = step(result) if step is not None else None
+        if made is not None:
+            self._push(made)
+        if scope is not None and changed.company_id is None:
+            changed = ChangeSet(changed.kinds, scope, changed.journal_ids, changed.ids,
+                                changed.source)
+        self.broadcast(changed)
+        return result
+
+    def broadcast(self, changes: ChangeSet) -> None:
+        """Tell the views what changed (they re-read what they show of it)."""
+        if changes:
+            self.changes.emit(changes)
+
+    def refresh_kinds(self, kinds: Sequence[str], company_id: uuid.UUID | None = None) -> None:
+        """Ask the views showing these kinds to read them again (a record shown was deleted
+        or changed elsewhere)."""
+        self.broadcast(ChangeSet.of(*kinds, company_id=company_id))
+
     # --- changes ------------------------------------------------------------------------
     def create(self, kind: str, company_id: uuid.UUID | None, data: ApiInput) -> ApiRead:
         """Create a record (company_id is ignored for a company) and push "New ..."."""
         resource = RESOURCES[kind]
-        created = resource.create(self.db, company_id or uuid.UUID(int=0), data)
-        self.book.wrote(created)
-        cid = created.id if kind == "company" else company_id
-        assert cid is not None
-        self._push(CreateStep(self, resource, cid, created))
-        return created
+
+        def made(created: ApiRead) -> Step:
+            self.book.wrote(created)
+            cid = created.id if kind == "company" else company_id
+            assert cid is not None
+            return CreateStep(self, resource, cid, created)
+
+        return self.run(lambda: resource.create(self.db, company_id or uuid.UUID(int=0), data),
+                        step=made, scope=company_id)
 
     def update(self, kind: str, company_id: uuid.UUID | None, before: ApiRead,
                data: ApiInput) -> ApiRead:
@@ -70,11 +225,14 @@ class Operations(QObject):
         resource = RESOURCES[kind]
         cid = before.id if kind == "company" else company_id
         assert cid is not None
-        after = resource.update(self.db, cid, before.id, data, before.version)
-        self.book.wrote(after)
-        if after != before:
-            self._push(EditStep(self, resource, cid, before, after))
-        return after
+
+        def made(after: ApiRead) -> Step | None:
+            self.book.wrote(after)
+            return EditStep(self, resource, cid, before, after) if after != before else None
+
+        return self.run(lambda: resource.update(self.db, cid, before.id, data, before.version),
+                        step=made, refresh=ChangeSet.of(*resource.affects, company_id=cid),
+                        scope=cid)
 
     def delete(self, kind: str, company_id: uuid.UUID | None, record: ApiRead, *,
                keep_undo: bool = True) -> None:
@@ -84,13 +242,13 @@ class Operations(QObject):
         resource = RESOURCES[kind]
         cid = record.id if kind == "company" else company_id
         assert cid is not None
-        snapshot = resource.delete(self.db, cid, record, False)
-        if keep_undo:
-            step = DeleteStep(self, resource, cid, snapshot)
+
+        def made(snapshot: Any) -> Step | None:
             self.book.gone(record.id)
-            self._push(step)
-        else:
-            self.notify(resource.affects)
+            return DeleteStep(self, resource, cid, snapshot) if keep_undo else None
+
+        self.run(lambda: resource.delete(self.db, cid, record, False), step=made,
+                 refresh=ChangeSet.of(*resource.affects, company_id=cid), scope=cid)
 
     def lines_removed_with(self, kind: str, company_id: uuid.UUID | None,
                            record: ApiRead) -> int:
@@ -125,17 +283,23 @@ class Operations(QObject):
         assert isinstance(after, PaymentRead)
         return after
 
-    def delete_lines(self, company_id: uuid.UUID, lines: Sequence[PaymentRead]) -> None:
-        """Delete lines (at the versions the grid read) in one transaction and one step."""
+    def delete_lines(self, company_id: uuid.UUID, lines: Sequence[Versioned], *,
+                     keep_undo: bool = True) -> list[PaymentRead]:
+        """Delete lines (at the versions the grid read) in one transaction and one step;
+        ``keep_undo=False``: too many to keep for undo, the delete is final."""
         from app.services import payments
 
         if not lines:
-            return
-        deleted = payments.delete_many(self.db, company_id,
-                                       {line.id: line.version for line in lines})
-        for line in deleted:
-            self.book.gone(line.id)
-        self._push(DeleteLinesStep(self, company_id, deleted))
+            return []
+
+        def made(deleted: list[PaymentRead]) -> Step | None:
+            for line in deleted:
+                self.book.gone(line.id)
+            return DeleteLinesStep(self, company_id, deleted) if keep_undo else None
+
+        return self.run(lambda: payments.delete_many(
+            self.db, company_id, {line.id: line.version for line in lines}), step=made,
+            refresh=ChangeSet.of("payment", company_id=company_id), scope=company_id)
 
     @contextmanager
     def batch(self, text: str) -> Iterator[None]:
@@ -154,20 +318,15 @@ class Operations(QObject):
                 elif steps:
                     self._push(BatchStep(self, text, steps))
 
-    def push(self, step: Step) -> None:
-        """Push a step for a change made elsewhere (a posting: app/ui/posting/steps.py)."""
-        self._push(step)
-
     def _push(self, step: Step) -> None:
         if self._batch is not None:
             self._batch.append(step)
         else:
             self.stack.push(step)  # its first redo() does nothing: the change is made
-        self.notify(step.kinds)
 
-    def notify(self, kinds: Sequence[str]) -> None:
-        for kind in kinds:
-            self.changed.emit(kind)
+    def step_changes(self, step: Step) -> ChangeSet:
+        """What a step concerns, for the views to re-read after it was refused."""
+        return ChangeSet.of(*step.kinds, company_id=getattr(step, "company_id", None))
 
     # --- undo and redo ----------------------------------------------------------------
     def undo(self) -> bool:
@@ -177,14 +336,7 @@ class Operations(QObject):
             return False
         step = self.stack.command(index - 1)
         assert isinstance(step, Step)
-        try:
-            step.try_undo()
-        except DomainError as exc:
-            self.refused(step, "undo", exc)
-            return False
-        self.stack.undo()
-        self.notify(step.kinds)
-        return True
+        return self.take_step(step, "undo", step.try_undo, self.stack.undo)
 
     def redo(self) -> bool:
         """Redo the next step, or refuse it with a message and change nothing."""
@@ -193,13 +345,22 @@ class Operations(QObject):
             return False
         step = self.stack.command(index)
         assert isinstance(step, Step)
+        return self.take_step(step, "redo", step.try_redo, self.stack.redo)
+
+    def take_step(self, step: Step, verb: str, perform: Callable[[], None],
+                  move: Callable[[], None] | None) -> bool:
+        """Undo or redo one step through the gateway; refused: a message, nothing changes
+        (``move`` moves the stack only when the step succeeded)."""
         try:
-            step.try_redo()
+            self.run(perform, scope=getattr(step, "company_id", None))
+        except EnvironmentProblem:
+            self.broadcast(self.step_changes(step))
+            return False  # shown by the gateway
         except DomainError as exc:
-            self.refused(step, "redo", exc)
+            self.refused(step, verb, exc)
             return False
-        self.stack.redo()
-        self.notify(step.kinds)
+        if move is not None:
+            move()
         return True
 
     def go_to(self, index: int) -> bool:
@@ -220,7 +381,7 @@ class Operations(QObject):
         done = "undone" if verb == "undo" else "redone"
         message = f"“{step.text()}” cannot be {done}. {reason}"
         self.refusal.emit(message)
-        self.notify(step.kinds)  # what is on screen may be stale: that is why it failed
+        self.broadcast(self.step_changes(step))  # what is on screen may be stale
         messages.warn(self.window, "Undo" if verb == "undo" else "Redo", message)
 
     # --- widgets for the main window ----------------------------------------------------
@@ -311,4 +472,5 @@ class HistoryView(QUndoView):
             super().keyPressEvent(event)
 
 
-__all__ = ["JOURNAL", "PAYMENT", "UNDO_LINE_LIMIT", "HistoryView", "Operations", "Resource"]
+__all__ = ["JOURNAL", "PAYMENT", "UNDO_LINE_LIMIT", "HistoryView", "Operations", "Resource",
+           "in_gateway"]

@@ -112,13 +112,8 @@ class Step(QUndoCommand):
         self._direct(self.perform_redo, "redo")
 
     def _direct(self, action: Callable[[], None], verb: str) -> None:
-        try:
-            action()
-        except DomainError as exc:
+        if not self.ops.take_step(self, verb, action, None):
             self.setObsolete(True)  # nothing was changed: the stack drops the step
-            self.ops.refused(self, verb, exc)
-        else:
-            self.ops.notify(self.kinds)
 
 
 class CreateStep(Step):

@@ -1,10 +1,10 @@
-"""Issue 4 wired into the main window: the undo stack, New / Edit / Delete for every resource,
-the history dock, and the views refreshed after every change.
+"""The editing component of the main window: New / Edit / Delete for every resource, the
+Undo / Redo actions and the history dock of the gateway.
 
-``WindowEditing`` belongs to one ``MainWindow``. ``attach(db)`` (called by ``set_database``)
-makes the ``Operations`` for that database (a new database gets a new, empty undo stack),
-puts its Undo / Redo actions in the Edit menu and the toolbar, its history view in the
-Edit > History dock, and routes the payment grid's writes through ``UndoableGridEdits``.
+``WindowEditing`` takes the host and the panes (their public methods only). ``attach(ops)``
+(called by ``set_database`` with the new database's gateway: a new, empty undo stack) puts
+its Undo / Redo actions in the Edit menu and the toolbar and its history view in the
+Edit > History dock. What a change changed reaches the panes as a change-set, not from here.
 
 The generic actions (New, Edit, Delete) act on the view that has (or last had) the keyboard
 focus; the per-resource actions (Company, Journal, Lines, Master Data menus and each view's
@@ -20,37 +20,28 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QMenu, QTableView, QWidget
 
-if TYPE_CHECKING:
-    from app.db import Database
-    from app.ui.main_window import MainWindow
-    from app.ui.models.lazy import LazyTableModel
-    from app.ui.operations import Operations
+from app.ui.descriptions import DESCRIPTIONS
 
-# view objectName -> resource kind (app/ui/resources.py)
-KIND_OF_VIEW = {
-    "companiesView": "company",
-    "journalsView": "journal",
-    "paymentsView": "payment",
-    "customersView": "customer",
-    "accountsView": "account",
-    "invoicesView": "invoice",
-}
+if TYPE_CHECKING:
+    from app.ui.operations import Operations
+    from app.ui.panes.companies import CompaniesPane
+    from app.ui.panes.host import Host, Shell
+    from app.ui.panes.lookups import LookupsPane
+    from app.ui.panes.payments import PaymentsPane
+
+# view objectName -> resource kind, from the one description of each resource
+KIND_OF_VIEW = {d.view: d.kind for d in DESCRIPTIONS.values()}
 VIEW_OF_KIND = {kind: view for view, kind in KIND_OF_VIEW.items()}
-# what the menus call one record of each kind
-LABEL = {"company": "Company", "journal": "Journal", "payment": "Line", "customer": "Customer",
-         "account": "G/L Account", "invoice": "Sales Invoice"}
-# objectName stem of the per-resource actions: actionNewJournal, actionEditJournal, ...
-STEM = {"company": "Company", "journal": "Journal", "payment": "Line", "customer": "Customer",
-        "account": "Account", "invoice": "Invoice"}
 EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-# how far around the old row a refreshed list looks for the selected record
-FIND_LIMIT = 1000
 
 
 class WindowEditing(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: Shell, host: Host, companies: CompaniesPane,
+                 payments: PaymentsPane, lookups: LookupsPane) -> None:
+        super().__init__(window.menuBar())  # deleted with the window
         self.window = window
+        self.host = host
+        self.companies, self.payments, self.lookups = companies, payments, lookups
         self.ops: Operations | None = None
         self.focused_view = "paymentsView"
         self.new_actions: dict[str, QAction] = {}
@@ -72,23 +63,24 @@ class WindowEditing(QObject):
     # --- actions and menus ---------------------------------------------------------------
     def _build_actions(self) -> None:
         w = self.window
-        a = w._action
+        a = self.host.make_action
         key = QKeySequence.StandardKey
         self.actionNew = a("actionNew", "&New", lambda: self.new(self.focused_kind()), key.New,
                            "New record in the list that has the focus (Ctrl+N)")
         self.actionEdit = a("actionEdit", "&Edit…", lambda: self.edit(self.focused_kind()),
                             None, "Edit the selected record (F2, Enter or double-click in a "
                                   "list; in the journal lines F2 edits the cell)")
-        for kind, stem in STEM.items():
-            label = LABEL[kind]
+        for kind, description in DESCRIPTIONS.items():
+            stem, label = description.stem, description.menu_label
             if kind == "payment":
-                new = a("actionNewLineForm", "New Line (&Form)…",
+                new = a(f"actionNew{stem}Form", f"New {label} (&Form)…",
                         lambda: self.new_with_dialog("payment"), None,
                         "A new journal line, entered in a form")
-                edit = a("actionEditLine", "&Edit Line…", lambda: self.edit("payment"), None,
+                edit = a(f"actionEdit{stem}", f"&Edit {label}…", lambda: self.edit("payment"),
+                         None,
                          "Edit the current journal line in a form (Shift+F2, Ctrl+E)")
                 edit.setShortcuts([QKeySequence("Shift+F2"), QKeySequence("Ctrl+E")])
-                delete = a("actionDeleteLines", "&Delete Lines…",
+                delete = a(f"actionDelete{stem}s", f"&Delete {label}s…",
                            lambda: self.delete("payment"), None,
                            "Delete the selected journal lines")
             else:
@@ -105,19 +97,19 @@ class WindowEditing(QObject):
 
         menu_bar = w.menuBar()
         before = w.helpMenu.menuAction()
-        company = QMenu("&Company", w)
+        company = QMenu("&Company", w.menuBar())
         company.setObjectName("companyMenu")
         company.addActions([self.new_actions["company"], self.edit_actions["company"],
                             self.delete_actions["company"]])
-        journal = QMenu("&Journal", w)
+        journal = QMenu("&Journal", w.menuBar())
         journal.setObjectName("journalMenu")
         journal.addActions([self.new_actions["journal"], self.edit_actions["journal"],
                             self.delete_actions["journal"]])
-        lines = QMenu("&Lines", w)
+        lines = QMenu("&Lines", w.menuBar())
         lines.setObjectName("linesMenu")
         lines.addActions([w.actionNewLine, self.new_actions["payment"],
                           self.edit_actions["payment"], self.delete_actions["payment"]])
-        master = QMenu("&Master Data", w)
+        master = QMenu("&Master Data", w.menuBar())
         master.setObjectName("masterDataMenu")
         for number, kind in enumerate(("customer", "invoice", "account")):
             if number:
@@ -154,17 +146,17 @@ class WindowEditing(QObject):
 
     def update_actions(self) -> None:
         """Enable what makes sense now; name the generic actions after the focused list."""
-        w = self.window
-        has_db = w.db is not None and self.ops is not None
-        has_company = has_db and w.company_id is not None
-        has_journal = has_company and w.journal_id is not None
+        h = self.host
+        has_db = h.db is not None and self.ops is not None
+        has_company = has_db and h.selection.company_id is not None
+        has_journal = has_company and h.selection.journal_id is not None
         for kind in KIND_OF_VIEW.values():
             allowed = has_journal if kind == "payment" else (
                 has_db if kind == "company" else has_company)
             for actions in (self.new_actions, self.edit_actions, self.delete_actions):
                 actions[kind].setEnabled(allowed)
         kind = self.focused_kind()
-        label = LABEL[kind]
+        label = DESCRIPTIONS[kind].menu_label
         self.actionNew.setText(f"&New {label}" if kind == "payment" else f"&New {label}…")
         self.actionEdit.setText(f"&Edit {label}…")
         self.window.actionDelete.setText(
@@ -175,24 +167,19 @@ class WindowEditing(QObject):
         self.window.actionDelete.setEnabled(enabled)
 
     # --- the database ---------------------------------------------------------------------
-    def attach(self, db: Database) -> None:
-        """A database was opened: a new Operations (its own, empty undo stack)."""
-        from app.ui.operations import Operations
-
+    def attach(self, ops: Operations) -> None:
+        """A database was opened: its gateway (with its own, empty undo stack)."""
         w = self.window
         old = self.ops
         if old is not None:
-            old.changed.disconnect(self.on_changed)
             old.stack.clear()
-        ops = Operations(db, w, window=w)
-        ops.changed.connect(self.on_changed)
-        ops.refusal.connect(w.show_message)
+        ops.refusal.connect(self.host.show_message)
         self.ops = ops
-        undo = ops.create_undo_action(w)
+        undo = ops.create_undo_action(w.menuBar())
         undo.setIconText("Undo")  # the toolbar stays short; menu and tooltip name the step
         undo.setObjectName("actionUndo")
         undo.setStatusTip("Take back the last change")
-        redo = ops.create_redo_action(w)
+        redo = ops.create_redo_action(w.menuBar())
         redo.setIconText("Redo")
         redo.setObjectName("actionRedo")
         redo.setStatusTip("Make the change taken back again")
@@ -216,39 +203,24 @@ class WindowEditing(QObject):
         dock.setWidget(ops.create_history_view(dock))
         if placeholder is not None:
             placeholder.deleteLater()
-        if old is not None:
-            old.deleteLater()
         self.update_actions()
 
     def _step(self, go: Any) -> None:
         """Undo or redo, after saving the cell being edited; not if the cell is refused."""
-        w = self.window
-        view = w.paymentsView
+        view = self.payments.paymentsView
         if view.state() == QAbstractItemView.State.EditingState:
             view.commit_editor()
-            refusal = w.payments_model().last_refusal
+            refusal = self.payments.payments_model().last_refusal
             if refusal is not None:
-                w.show_message(f"Correct the cell or press Escape first: {refusal}")
+                self.host.show_message(f"Correct the cell or press Escape first: {refusal}")
                 return
         go()
 
-    def wire_grid(self) -> None:
-        """After the grid shows another journal: its writes become undo steps."""
-        from app.ui.grid_edits import UndoableGridEdits
-
-        w = self.window
-        model = w.payments_model()
-        if self.ops is not None and model.edits is not None \
-                and not isinstance(model.edits, UndoableGridEdits):
-            edits = model.edits
-            model.edits = UndoableGridEdits(self.ops, edits.db, edits.company_id,
-                                            edits.journal_id)
-
     # --- which list --------------------------------------------------------------------
     def _view(self, name: str) -> QTableView:
-        view = self.window.findChild(QTableView, name)
-        assert view is not None, name
-        return view
+        views: dict[str, QTableView] = {**self.companies.views, **self.lookups.views,
+                                        "paymentsView": self.payments.paymentsView}
+        return views[name]
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         widget = new
@@ -280,30 +252,28 @@ class WindowEditing(QObject):
                 return True
         return super().eventFilter(watched, event)
 
-    def _model(self, kind: str) -> LazyTableModel[Any]:
-        return self.window.model_of(VIEW_OF_KIND[kind])
-
     def current_row(self, kind: str) -> Any:
         """The record (browse row, with the version the list read) current in a view."""
-        if not self.window._models:
-            return None
-        view = self._view(VIEW_OF_KIND[kind])
-        index = view.currentIndex()
-        return self._model(kind).row_at(index.row()) if index.isValid() else None
+        view = VIEW_OF_KIND[kind]
+        if kind == "payment":
+            return self.payments.current_line()
+        if kind in ("company", "journal"):
+            return self.companies.current_row(view)
+        return self.lookups.current_row(view)
 
     def _company_for(self, kind: str) -> uuid.UUID | None:
-        return None if kind == "company" else self.window.company_id
+        return None if kind == "company" else self.host.selection.company_id
 
     def _ready(self, kind: str) -> bool:
-        w = self.window
-        if self.ops is None or w.db is None:
-            w.show_message("Open or create a database first (File menu).")
+        h = self.host
+        if self.ops is None or h.db is None:
+            h.show_message("Open or create a database first (File menu).")
             return False
-        if kind != "company" and w.company_id is None:
-            w.show_message("Select or create a company first.")
+        if kind != "company" and h.selection.company_id is None:
+            h.show_message("Select or create a company first.")
             return False
-        if kind == "payment" and w.journal_id is None:
-            w.show_message("Select or create a customer payment journal first.")
+        if kind == "payment" and h.selection.journal_id is None:
+            h.show_message("Select or create a customer payment journal first.")
             return False
         return True
 
@@ -312,7 +282,7 @@ class WindowEditing(QObject):
         """New in a list: a dialog; in the journal lines: a new line in the grid."""
         if kind == "payment":
             if self._ready(kind):
-                self.window._new_line()
+                self.payments.new_line()
             return
         self.new_with_dialog(kind)
 
@@ -321,34 +291,30 @@ class WindowEditing(QObject):
 
         if not self._ready(kind):
             return
-        w = self.window
         assert self.ops is not None
-        w.paymentsView.commit_editor()
-        created = dialogs.open_new(w, self.ops, kind, self._company_for(kind),
-                                   journal_id=w.journal_id if kind == "payment" else None)
+        self.payments.paymentsView.commit_editor()
+        journal_id = self.host.selection.journal_id if kind == "payment" else None
+        created = dialogs.open_new(self.ops.window, self.ops, kind, self._company_for(kind),
+                                   journal_id=journal_id)
         if created is None:
             return
-        if kind == "company":
-            w.select_company(created.id)
-        elif kind == "journal":
-            w.select_journal(created.id)
-        else:
-            self.select_record(kind, created.id)
-        w.show_message(f"{LABEL[kind]} created. Edit > Undo takes it back.")
+        self.select_record(kind, created.id)
+        self.host.show_message(f"{DESCRIPTIONS[kind].menu_label} created. Edit > Undo takes "
+                               "it back.")
 
     def edit(self, kind: str) -> None:
         from app.ui import dialogs
 
         if not self._ready(kind):
             return
-        w = self.window
         row = self.current_row(kind)
         if row is None:
-            w.show_message(f"Select a {LABEL[kind].lower()} to edit first.")
+            self.host.show_message(f"Select a {DESCRIPTIONS[kind].menu_label.lower()} to "
+                                   "edit first.")
             return
         assert self.ops is not None
-        w.paymentsView.commit_editor()
-        dialogs.open_edit(w, self.ops, kind, self._company_for(kind), row.id)
+        self.payments.paymentsView.commit_editor()
+        dialogs.open_edit(self.ops.window, self.ops, kind, self._company_for(kind), row.id)
 
     def delete(self, kind: str) -> None:
         """Delete the focused list's selection (journal lines: all selected, one step)."""
@@ -357,133 +323,35 @@ class WindowEditing(QObject):
 
         if not self._ready(kind):
             return
-        w = self.window
         if kind == "payment":
-            w._delete_lines()
+            self.payments.delete_lines()
             return
+        label = DESCRIPTIONS[kind].menu_label
         row = self.current_row(kind)
         if row is None:
-            w.show_message(f"Select a {LABEL[kind].lower()} to delete first.")
+            self.host.show_message(f"Select a {label.lower()} to delete first.")
             return
         assert self.ops is not None
         cid = self._company_for(kind)
         try:
             record = self.ops.get(kind, cid, row.id)
         except DomainError as exc:  # deleted elsewhere since the list showed it
-            w.show_message(exc.message)
-            self.ops.notify((kind,))
+            self.host.show_message(exc.message)
+            self.ops.refresh_kinds((kind,), cid)
             return
         # The version the list showed: if the record changed since, the delete is refused.
         record = record.model_copy(update={"version": row.version})
-        if dialogs.delete_records(w, self.ops, kind, cid, [record]):
-            w.show_message(f"{LABEL[kind]} deleted. Edit > Undo brings it back.")
-
-    # --- refreshing -----------------------------------------------------------------------
-    def on_changed(self, kind: str) -> None:
-        """``Operations.changed``: read the affected list again, keeping the selection."""
-        w = self.window
-        if w.db is None or not w._models or kind not in VIEW_OF_KIND:
-            return  # "ledger": the posted views refresh themselves (app/ui/posting/window.py)
-        if kind == "company":
-            self._refresh_keeping(kind, w.company_id)
-            self._reselect_company()
-        elif kind == "journal":
-            self._refresh_keeping(kind, w.journal_id)
-            self._reselect_journal()
-        elif kind == "payment":
-            self._refresh_payments()
-        else:
-            if kind == "customer":
-                w.customer_directory.invalidate()
-            current = self.current_row(kind)
-            self._refresh_keeping(kind, current.id if current is not None else None)
-        self.update_actions()
-
-    def _refresh_keeping(self, kind: str, record_id: uuid.UUID | None) -> None:
-        view = self._view(VIEW_OF_KIND[kind])
-        model = self._model(kind)
-        old = view.currentIndex()
-        model.refresh()
-        if record_id is None:
-            return
-        row = self._find(model, record_id, old.row())
-        if row is not None:
-            selection = view.selectionModel()
-            selection.blockSignals(True)  # the same record: no re-selection of company etc.
-            view.setCurrentIndex(model.index(row, max(old.column(), 0)))
-            view.selectRow(row)
-            selection.blockSignals(False)
-            view.viewport().update()
-
-    @staticmethod
-    def _find(model: LazyTableModel[Any], record_id: uuid.UUID, near: int) -> int | None:
-        found = model.row_at(near) if near >= 0 else None
-        if found is not None and found.id == record_id:
-            return near
-        return model.find_row(lambda r: r.id == record_id, limit=max(near, 0) + FIND_LIMIT)
-
-    def _reselect_company(self) -> None:
-        w = self.window
-        model = self._model("company")
-        if w.company_id is not None and \
-                model.find_row(lambda r: r.id == w.company_id) is not None:
-            return
-        first = model.row_at(0)
-        w.company_id = None  # the company shown is gone (deleted, or its creation undone)
-        w.journal_id = None
-        if first is not None:
-            w.select_company(first.id)
-        else:
-            w._clear_company()
-
-    def _reselect_journal(self) -> None:
-        w = self.window
-        if w.company_id is None:
-            return
-        model = self._model("journal")
-        if w.journal_id is not None and \
-                model.find_row(lambda r: r.id == w.journal_id) is not None:
-            return
-        first = model.row_at(0)
-        w.journal_id = None
-        if first is not None:
-            w.select_journal(first.id)
-        else:
-            w.payments_model().set_journal(None, None, None)
-            w.update_footer()
-            w._enable_journal_actions()
-
-    def _refresh_payments(self) -> None:
-        w = self.window
-        model = w.payments_model()
-        if model.writing:  # its own write: the grid updated its rows itself
-            return
-        view = w.paymentsView
-        current = view.currentIndex()
-        line = model.row_at(current.row()) if current.isValid() else None
-        model.refresh()  # closes an open cell editor (Undo / Redo saved it first)
-        w._footer_timer.start()
-        if not model.rowCount():
-            return
-        row = model.row_of(line.id) if line is not None else None
-        if row is None and current.isValid():
-            row = min(current.row(), model.rowCount() - 1)
-        if row is not None:
-            column = current.column() if current.isValid() else 1
-            view.setCurrentIndex(model.index(row, column))
+        if dialogs.delete_records(self.ops.window, self.ops, kind, cid, [record]):
+            self.host.show_message(f"{label} deleted. Edit > Undo brings it back.")
 
     def select_record(self, kind: str, record_id: uuid.UUID) -> None:
         """Show a record just created or restored in its list."""
-        view = self._view(VIEW_OF_KIND[kind])
-        model = self._model(kind)
         if kind == "payment":
-            row = self.window.payments_model().row_of(record_id)
+            self.payments.select_record(record_id)
+        elif kind in ("company", "journal"):
+            self.companies.select_record(VIEW_OF_KIND[kind], record_id)
         else:
-            row = model.find_row(lambda r: r.id == record_id)
-        if row is not None:
-            index = model.index(row, 1 if kind == "payment" else 0)
-            view.setCurrentIndex(index)
-            view.scrollTo(index)
+            self.lookups.select_record(VIEW_OF_KIND[kind], record_id)
 
 
 def placeholder_history() -> QWidget:

@@ -16,6 +16,18 @@ from app.domain.schemas import CompanyRead
 from app.ui import messages
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
+from tests.ui.gateway_guard import write_functions
+
+_WRITES = write_functions()
+
+
+@pytest.fixture(autouse=True)
+def _writes_only_through_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every GUI test runs with the write services guarded: app/ui code calling one outside
+    the gateway (app/ui/operations.py) fails the test (tests/ui/gateway_guard.py)."""
+    from tests.ui import gateway_guard
+
+    gateway_guard.install(monkeypatch, _WRITES)
 
 
 @pytest.fixture(autouse=True)

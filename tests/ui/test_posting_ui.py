@@ -19,6 +19,15 @@ from tests.services.books import Books, make_books, snapshot
 D = Decimal
 
 
+def _save(books: Books, payment_id: object) -> object:
+    """The dialog saves through a gateway, as the window's Apply Entries does."""
+    from app.ui.operations import Operations
+
+    gateway = Operations(books.db)
+    return lambda inputs: gateway.run(lambda: applications.set_applications(
+        books.db, books.company_id, payment_id, inputs))  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def books(db: Database) -> Books:
     b = make_books(db)
@@ -36,7 +45,8 @@ def _row(dialog: ApplyEntriesDialog, number: str) -> int:
 def test_apply_dialog_marks_entries_and_saves(qtbot: object, books: Books,
                                               qtmodeltester: object) -> None:
     line = books.pay("C1", "-120.00")
-    dialog = ApplyEntriesDialog(books.db, books.company_id, line.id)
+    dialog = ApplyEntriesDialog(books.db, books.company_id, line.id,
+                                save=_save(books, line.id))  # type: ignore[arg-type]
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
     model = dialog.model
@@ -61,7 +71,8 @@ def test_apply_dialog_marks_entries_and_saves(qtbot: object, books: Books,
 
 def test_apply_dialog_apply_to_oldest_and_refusal(qtbot: object, books: Books) -> None:
     line = books.pay("C1", "-120.00")
-    dialog = ApplyEntriesDialog(books.db, books.company_id, line.id)
+    dialog = ApplyEntriesDialog(books.db, books.company_id, line.id,
+                                save=_save(books, line.id))  # type: ignore[arg-type]
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     qtbot.mouseClick(dialog.findChild(type(dialog.buttons.buttons()[0]),  # type: ignore[attr-defined]
                                       "applyToOldestButton"), Qt.MouseButton.LeftButton)
@@ -147,7 +158,8 @@ def test_ledger_views(qtbot: object, books: Books, qtmodeltester: object) -> Non
 
 def test_apply_dialog_by_keyboard(qtbot: object, books: Books) -> None:
     line = books.pay("C1", "-40.00")
-    dialog = ApplyEntriesDialog(books.db, books.company_id, line.id)
+    dialog = ApplyEntriesDialog(books.db, books.company_id, line.id,
+                                save=_save(books, line.id))  # type: ignore[arg-type]
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     dialog.view.setCurrentIndex(dialog.model.index(_row(dialog, "B"), 0))
     qtbot.keyClick(dialog.view, Qt.Key.Key_Space)  # type: ignore[attr-defined]

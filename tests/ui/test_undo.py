@@ -191,16 +191,21 @@ def test_action_texts_and_history(ops: Operations, db: Database, demo: CompanyRe
     assert dump(db) != before and len(dump(db)["payment"]) == len(before["payment"]) - 3
 
 
-def test_changed_signal_names_the_kinds(ops: Operations, db: Database, demo: CompanyRead,
-                                        qtbot: object) -> None:
-    seen: list[str] = []
-    ops.changed.connect(seen.append)
+def test_changes_signal_carries_the_change_set(ops: Operations, db: Database,
+                                               demo: CompanyRead, qtbot: object) -> None:
+    from app.domain.changes import ChangeSet, Kind
+
+    seen: list[ChangeSet] = []
+    ops.changes.connect(seen.append)
     bank = _bank(db, demo)
     ops.delete("journal", demo.id, bank)
-    assert seen == ["journal", "payment"]
+    assert len(seen) == 1  # one call of the gateway, one change-set
+    assert {Kind.JOURNAL, Kind.PAYMENT} <= seen[0].kinds and seen[0].company_id == demo.id
+    assert seen[0].touches("journal", company_id=demo.id)
+    assert not seen[0].touches("customer", "account")
     seen.clear()
     ops.undo()
-    assert seen == ["journal", "payment"]
+    assert len(seen) == 1 and {Kind.JOURNAL, Kind.PAYMENT} <= seen[0].kinds
 
 
 def test_batch_is_one_step_and_all_or_nothing(ops: Operations, db: Database,

@@ -6,7 +6,7 @@ For the main window:
     delete_records(window, ops, "journal", company_id, [journal])    # Delete (asks first)
 ``kind`` is one of company, account, customer, invoice, journal, payment; a payment line
 needs ``journal_id`` to create. Every change goes through ``ops`` (app/ui/operations.py), so
-it is validated by the services, undoable, and announced by ``ops.changed(kind)``.
+it is validated by the services, undoable, and announced by ``ops.changes`` (a ChangeSet).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.domain.errors import DomainError, StaleWrite
+from app.domain.errors import DomainError, EnvironmentProblem, StaleWrite
 from app.domain.schemas import ApiInput, ApiRead, PaymentCreate, PaymentRead
 from app.ui import messages
 from app.ui.dialogs.form import FormDialog, FormSpec
@@ -88,7 +88,7 @@ def open_edit(parent: QWidget | None, ops: Operations, kind: str,
         dialog = build_edit_dialog(ops, kind, company_id, record, parent=parent)
     except DomainError as exc:  # deleted elsewhere since the list showed it
         messages.warn(parent, "Edit", exc.message)
-        ops.notify(RESOURCES[kind].affects)
+        ops.refresh_kinds(RESOURCES[kind].affects, company_id)
         return None
     return dialog.result_record if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -133,6 +133,8 @@ def delete_records(parent: QWidget | None, ops: Operations, kind: str,
                              [r for r in records if isinstance(r, PaymentRead)])
         else:
             ops.delete(kind, company_id, records[0], keep_undo=undoable)
+    except EnvironmentProblem:
+        return False  # the gateway showed it
     except DomainError as exc:
         reason = exc.message
         if isinstance(exc, StaleWrite):
@@ -140,6 +142,5 @@ def delete_records(parent: QWidget | None, ops: Operations, kind: str,
                       "so nothing was deleted. The list has been refreshed: check the change "
                       "and delete again if you still want to.")
         messages.warn(parent, "Delete", reason)
-        ops.notify(RESOURCES[kind].affects)
-        return False
+        return False  # the gateway broadcast a refresh of what the list shows
     return True

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, EnvironmentProblem, NotFound, StaleWrite
 from app.domain.schemas import ApiInput, ApiRead
 from app.domain.validation import errors_of
 from app.ui import messages
@@ -363,6 +363,8 @@ class FormDialog(QDialog):
             return
         try:
             self.result_record = self._submit(model, self.record)
+        except EnvironmentProblem:
+            return  # the gateway showed it in a box; the input stays for another try
         except DomainError as exc:
             self.show_server_error(exc)
             return
@@ -370,7 +372,7 @@ class FormDialog(QDialog):
 
     def show_server_error(self, exc: DomainError) -> None:
         """A rule the service enforced: at its field, the dialog open, the input intact."""
-        if exc.field == "@odata.etag":
+        if isinstance(exc, StaleWrite):
             self._conflict()
             return
         if isinstance(exc, NotFound) and exc.field in ("id", None):

@@ -9,12 +9,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from app.db import Database
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, StaleWrite
 from app.domain.schemas import PaymentRead
 from app.services import browse
 from app.services.browse import (
@@ -29,6 +29,9 @@ from app.services.browse import (
 from app.ui.formats import parse_amount, parse_date
 from app.ui.grid_edits import PaymentGridEdits
 from app.ui.models.lazy import Column, Index, LazyTableModel
+
+if TYPE_CHECKING:
+    from app.ui.operations import Operations
 
 
 def _sort(table: str, key: str) -> str | None:
@@ -155,6 +158,7 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(PAYMENT_COLUMNS, browse.count_payments, browse.page_payments, parent)
         self.edits: PaymentGridEdits | None = None
+        self.gateway: Operations | None = None  # without one the grid is read-only
         self._refusals: dict[tuple[uuid.UUID, int], str] = {}
         self.last_refusal: str | None = None
         self._writing = False
@@ -186,7 +190,8 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             self.edits = None
             self.set_query(db, None)
             return
-        self.edits = PaymentGridEdits(db, company_id, journal_id)
+        self.edits = PaymentGridEdits(self.gateway, db, company_id, journal_id) \
+            if self.gateway is not None else None
         filter_text = self.query.filter_text if self.query is not None else ""
         sort = self.query.sort if self.query is not None else ""
         descending = self.query.descending if self.query is not None else False
@@ -240,7 +245,7 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             self.last_refusal = message
             self._refusals[(row.id, index.column())] = message
             self.editRefused.emit(self.index(index.row(), index.column()), message)
-            if isinstance(exc, DomainError) and exc.field == "@odata.etag":
+            if isinstance(exc, StaleWrite):
                 self._reread_around(index.row())  # changed elsewhere: show what is there now
             return False
         self._refusals.pop((row.id, index.column()), None)
@@ -259,6 +264,44 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
             self.dataChanged.emit(self.index(0, 0), self.index(row - 1, last))
         if row + 1 < self._count:
             self.dataChanged.emit(self.index(row + 1, 0), self.index(self._count - 1, last))
+
+    def absorb_while_editing(self, edited_row: int) -> bool:
+        """Lines were changed, added or removed elsewhere while the cell at ``edited_row`` is
+        open. When the edited line is still at its row, re-read every other row and adjust
+        the count at the end, without the reset that would close the editor; the edited line
+        keeps the version the user started from, so saving it conflicts if it was changed
+        meanwhile. False: the line moved (wait for the editor to close; until then the
+        cell still saves to its own line)."""
+        query = self.query
+        edited = self.row_at(edited_row)
+        if query is None or self.db is None or edited is None:
+            return False
+        count = self._count_fn(self.db, query)
+        if edited_row >= count:
+            return False
+        number, within = divmod(edited_row, self.PAGE_SIZE)
+        page = self._page_fn(self.db, query, number * self.PAGE_SIZE, self.PAGE_SIZE,
+                             total=count)
+        if within >= len(page) or page[within].id != edited.id:
+            return False
+        page[within] = edited  # as the user saw it: its version decides the save
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        elif count < self._count:
+            self.beginRemoveRows(QModelIndex(), count, self._count - 1)
+            self._count = count
+            self.endRemoveRows()
+        self._pages.clear()
+        self._pages[number] = page
+        last = len(self.columns) - 1
+        if edited_row > 0:
+            self.dataChanged.emit(self.index(0, 0), self.index(edited_row - 1, last))
+        if edited_row + 1 < self._count:
+            self.dataChanged.emit(self.index(edited_row + 1, 0),
+                                  self.index(self._count - 1, last))
+        return True
 
     def create_line(self) -> int:
         """Start a new line (service defaults) and return its row in this view."""
@@ -297,10 +340,7 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
         if not lines:
             return 0
         with self._write():
-            if undoable:
-                deleted = self.edits.delete_lines(lines)
-            else:  # the plain service call, past the undo stack
-                deleted = PaymentGridEdits.delete_lines(self.edits, lines)
+            deleted = self.edits.delete_lines(lines, undoable=undoable)
         self.refresh()
         self.linesChanged.emit()
         return len(deleted)

@@ -1,6 +1,5 @@
 """Entry points of the posting screens, for the main window's menus.
 
-- ``apply_entries(parent, db, company_id, payment_id)``: Apply Customer Entries dialog.
 - ``show_test_report(parent, db, company_id, journal_id)``: the Test Report dialog.
 - ``preview_posting(parent, db, company_id, journal_id)``: the Posting Preview dialog (or the
   problems that stop posting).
@@ -26,7 +25,6 @@ from app.domain.errors import DomainError
 from app.services import posting
 from app.services.ledgers import LedgerQuery
 from app.ui import messages
-from app.ui.posting.apply_dialog import ApplyEntriesDialog
 from app.ui.posting.dialogs import PreviewPostingDialog, TestReportDialog
 from app.ui.posting.models import (
     CustomerBalancesModel,
@@ -38,13 +36,6 @@ from app.ui.posting.models import (
 
 def _error(parent: QWidget | None, title: str, error: DomainError) -> None:
     messages.warn(parent, title, "\n".join(e.message for e in error.errors))
-
-
-def apply_entries(parent: QWidget | None, db: Database, company_id: uuid.UUID,
-                  payment_id: uuid.UUID) -> bool:
-    """True when applications were saved."""
-    dialog = ApplyEntriesDialog(db, company_id, payment_id, parent)
-    return bool(dialog.exec())
 
 
 def show_test_report(parent: QWidget | None, db: Database, company_id: uuid.UUID,

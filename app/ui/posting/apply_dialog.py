@@ -8,6 +8,7 @@ open with Business Central's message.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, EnvironmentProblem
 from app.domain.ledger_schemas import ApplicationInput, ApplicationsRead, OpenEntryRead
 from app.services import applications
 from app.ui.posting.models import show_value
@@ -218,8 +219,10 @@ class ApplyEntriesDialog(QDialog):
     applications are saved; ``result_read`` then holds what was saved."""
 
     def __init__(self, db: Database, company_id: uuid.UUID, payment_id: uuid.UUID,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 save: Callable[[list[ApplicationInput]], ApplicationsRead]) -> None:
         super().__init__(parent)
+        self._save = save  # a call of the gateway (app/ui/operations.py)
         self.setObjectName("applyEntriesDialog")
         self.setWindowTitle("Apply Customer Entries")
         self.db, self.company_id, self.payment_id = db, company_id, payment_id
@@ -313,8 +316,9 @@ class ApplyEntriesDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.result_read = applications.set_applications(
-                self.db, self.company_id, self.payment_id, self.model.inputs())
+            self.result_read = self._save(self.model.inputs())
+        except EnvironmentProblem:
+            return  # the gateway showed it; the dialog stays open
         except DomainError as error:
             self.error_label.setText("\n".join(e.message for e in error.errors))
             return

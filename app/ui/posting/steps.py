@@ -177,8 +177,8 @@ class PostStep(Step):
         def job(_progress: Callable[[str], None]) -> Any:
             return posting.unpost(db, self.company_id, number, self.lines, self.applications)
 
-        _reversal, restored = run_busy(self.widget, "Undo", f"Reversing G/L Register "
-                                       f"{number} and putting the lines back…", job)
+        _reversal, restored = self.ops.run_long("Undo", f"Reversing G/L Register {number} "
+                                                "and putting the lines back…", job)
         self.lines = restored
         for line in restored:
             self.ops.book.wrote(line)
@@ -194,7 +194,7 @@ class PostStep(Step):
             return posting.post(db, self.company_id, self.journal_id, progress=progress,
                                 expected_lines=expected)
 
-        self.register = run_busy(self.widget, "Redo", "Posting the journal lines again…", job)
+        self.register = self.ops.run_long("Redo", "Posting the journal lines again…", job)
         for line in self.lines:
             self.ops.book.gone(line.id)
 

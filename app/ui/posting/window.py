@@ -1,9 +1,11 @@
-"""Issue 5 wired into the main window: the Posting menu and toolbar, the posted views as tabs
-beside Customers / Open Invoices / G/L Accounts, Navigate, and posting as an undo step.
+"""The posting component of the main window: the Posting menu and toolbar, Apply Entries,
+Test Report, Preview, Post, Reverse and Navigate. Every write (applications, posting,
+reversal) is one call of the gateway (app/ui/operations.py), which shows the progress, the
+errors and broadcasts what changed; the ledger tabs it fills live in the lookups pane
+(app/ui/panes/lookups.py) and re-read from the change-sets.
 
-``WindowPosting`` belongs to one ``MainWindow``. Its actions exist from the start (the menu
-paints with the window); the ledger tabs' models and the services load when a database is
-set (``attach``), as the rest of the window does (DESIGN.md 7).
+``WindowPosting`` takes the host, the payments, companies and lookups panes (their public
+methods only). Its actions exist from the start (the menu paints with the window).
 
 Actions (objectName, key):
 - actionApplyEntries (Shift+F11, as Business Central): Apply Customer Entries for the
@@ -22,109 +24,34 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QCursor
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.changes import ChangeSet
 from app.ui import messages
+from app.ui.panes.lookups import LEDGER_TABS, RegistersBox
 
 if TYPE_CHECKING:
     from app.db import Database
     from app.domain.ledger_schemas import RegisterRead
-    from app.ui.main_window import MainWindow
-    from app.ui.operations import Operations
-    from app.ui.posting.actions import LedgerWidget
-    from app.ui.posting.models import RowsModel
+    from app.ui.panes.companies import CompaniesPane
+    from app.ui.panes.host import Host
+    from app.ui.panes.lookups import LookupsPane
+    from app.ui.panes.payments import PaymentsPane
 
 POST_QUESTION = "Do you want to post the journal lines?"
 POSTED_MESSAGE = "The journal lines were successfully posted."
-LEDGER_TABS = (("glEntriesView", "G/L Entries"), ("customerLedgerView",
-                                                  "Customer Ledger Entries"),
-               ("customerBalancesView", "Customer Balances"))
-
-
-class RegistersBox(QWidget):
-    """G/L Registers of the company, newest first, with Reverse."""
-
-    def __init__(self, posting: WindowPosting, parent: QWidget | None = None) -> None:
-        from app.ui.posting.models import Field, RowsModel
-
-        super().__init__(parent)
-        self.model: RowsModel = RowsModel((
-            Field("number", "No.", True), Field("journalCode", "Journal"),
-            Field("sourceCode", "Source Code"), Field("fromEntryNumber", "From Entry No.", True),
-            Field("toEntryNumber", "To Entry No.", True),
-            Field("glEntryCount", "G/L Entries", True),
-            Field("custEntryCount", "Cust. Entries", True),
-            Field("created", "Created"), Field("userId", "User ID"),
-            Field("reversed", "Reversed"),
-            Field("reversedByRegisterNumber", "Reversed by Register", True),
-            Field("reversalOfRegisterNumber", "Reverses Register", True)), (), self)
-        self.view = QTableView(self)
-        self.view.setObjectName("registersView")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
-        self.view.setAlternatingRowColors(True)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.addAction(posting.actionReverseRegister)
-        self.view.addAction(posting.actionNavigate)
-        self.reverse_button = QPushButton("&Reverse Register…", self)
-        self.reverse_button.setObjectName("reverseRegisterButton")
-        self.reverse_button.clicked.connect(posting.reverse_selected)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        note = QLabel("Each posting writes one register; reversing one writes another "
-                      "(the entries stay, marked reversed).")
-        note.setWordWrap(True)  # else its text would set the window's minimum width
-        top.addWidget(note, 1)
-        top.addWidget(self.reverse_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-
-    def set_company(self, db: Database | None, company_id: uuid.UUID | None) -> None:
-        from app.services import posting
-
-        rows: list[SimpleNamespace] = []
-        if db is not None and company_id is not None:
-            # Newest first; the time as the user reads it (local, to the second).
-            rows = [SimpleNamespace(**r.model_dump(), register=r,
-                                    created=r.created_at.astimezone().strftime(
-                                        "%Y-%m-%d %H:%M:%S"))
-                    for r in reversed(posting.list_registers(db, company_id))]
-        self.model.set_rows(rows)
-        for column in range(self.model.columnCount()):
-            self.view.resizeColumnToContents(column)
-        if rows:
-            self.view.selectRow(0)
-
-    def selected(self) -> RegisterRead | None:
-        index = self.view.currentIndex()
-        row = self.model.row_at(index.row()) if index.isValid() else None
-        return row.register if row is not None else None
 
 
 class NavigateDialog(QDialog):
@@ -190,19 +117,30 @@ class NavigateDialog(QDialog):
 
 
 class WindowPosting(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.ops: Operations | None = None
-        self.ledgers: dict[str, LedgerWidget] = {}
-        self.registers: RegistersBox | None = None
+    def __init__(self, host: Host, payments: PaymentsPane, companies: CompaniesPane,
+                 lookups: LookupsPane, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.payments = payments
+        self.companies = companies
+        self.lookups = lookups
         self.last_navigate: NavigateDialog | None = None
         self._build_actions()
+        lookups.use_posting_actions(self.actionReverseRegister, self.actionNavigate)
+        host.selection.changed.connect(lambda _c, _j: self.update_actions())
+
+    # the ledger tabs, for the tests and the main window's contract
+    @property
+    def ledgers(self) -> dict[str, Any]:
+        return self.lookups.ledgers
+
+    @property
+    def registers(self) -> RegistersBox | None:
+        return self.lookups.registers
 
     # --- actions and menus ---------------------------------------------------------------
     def _build_actions(self) -> None:
-        w = self.window
-        a = w._action
+        a = self.host.make_action
         self.actionApplyEntries = a(
             "actionApplyEntries", "&Apply Entries…", self.apply_entries, "Shift+F11",
             "Apply the current journal line to the customer's open entries (Shift+F11)")
@@ -226,7 +164,7 @@ class WindowPosting(QObject):
         self.actionShowLedger = a("actionShowLedger", "&Ledger Entries",
                                   lambda: self.show_tab("customerLedgerView"), None,
                                   "Show the customer ledger entries")
-        menu = QMenu("&Posting", w)
+        menu = QMenu("&Posting")
         menu.setObjectName("postingMenu")
         menu.addActions([self.actionApplyEntries, self.actionNavigate])
         menu.addSeparator()
@@ -234,19 +172,14 @@ class WindowPosting(QObject):
         menu.addSeparator()
         menu.addActions([self.actionShowLedger, self.actionShowRegisters,
                          self.actionReverseRegister])
-        w.menuBar().insertMenu(w.helpMenu.menuAction(), menu)
         self.menu = menu
-        toolbar = w.mainToolBar
-        toolbar.addSeparator()
-        toolbar.addActions([self.actionApplyEntries, self.actionPreviewPosting,
-                            self.actionPost])
-        w.paymentsView.addActions([self.actionApplyEntries, self.actionNavigate])
+        self.payments.paymentsView.addActions([self.actionApplyEntries, self.actionNavigate])
         self.update_actions()
 
     def update_actions(self) -> None:
-        w = self.window
-        ready = w.db is not None and self.ops is not None and w.company_id is not None
-        has_journal = ready and w.journal_id is not None
+        h = self.host
+        ready = h.db is not None and h.gateway is not None and h.selection.company_id is not None
+        has_journal = ready and h.selection.journal_id is not None
         for action in (self.actionApplyEntries, self.actionTestReport,
                        self.actionPreviewPosting, self.actionPost):
             action.setEnabled(has_journal)
@@ -254,177 +187,87 @@ class WindowPosting(QObject):
                        self.actionShowRegisters, self.actionShowLedger):
             action.setEnabled(ready)
 
-    # --- the database and the company ------------------------------------------------------
-    def attach(self, ops: Operations) -> None:
-        """A database was set: its Operations; the ledger tabs are made the first time."""
-        self.ops = ops  # the old one (another database's) is deleted with its connections
-        ops.changed.connect(self.on_changed)
-        if not self.ledgers:
-            self._build_tabs()
-        self.company_changed()
-
-    def _build_tabs(self) -> None:
-        from app.ui.posting.actions import (
-            customer_balances_widget,
-            customer_ledger_widget,
-            gl_entries_widget,
-        )
-
-        tabs = self.tabs()
-        for (name, title), make in zip(LEDGER_TABS, (gl_entries_widget, customer_ledger_widget,
-                                                     customer_balances_widget), strict=True):
-            widget = make(None, None, tabs)
-            widget.setObjectName(f"{name}Box")
-            widget.view.setAlternatingRowColors(True)
-            widget.view.setWordWrap(False)
-            widget.view.horizontalHeader().setStretchLastSection(True)
-            widget.view.verticalHeader().setDefaultSectionSize(
-                widget.view.fontMetrics().height() + 8)
-            header = widget.view.horizontalHeader()
-            for column in range(widget.model.columnCount()):  # no title cut short
-                heading = str(widget.model.headerData(column, Qt.Orientation.Horizontal)
-                              or "")
-                needed = header.fontMetrics().horizontalAdvance(heading) + 12
-                widget.view.setColumnWidth(column, max(widget.view.columnWidth(column),
-                                                       needed))
-            widget.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            if name != "customerBalancesView":
-                widget.view.addAction(self.actionNavigate)
-                widget.view.doubleClicked.connect(lambda _i: self.navigate())
-            self.ledgers[name] = widget
-            tabs.addTab(widget, title)
-        self.registers = RegistersBox(self, tabs)
-        self.registers.setObjectName("registersBox")
-        tabs.addTab(self.registers, "G/L Registers")
-
-    def tabs(self) -> QTabWidget:
-        tabs = self.window.findChild(QTabWidget, "lookupTabs")
-        assert tabs is not None
-        return tabs
-
     def show_tab(self, name: str) -> None:
-        tabs = self.tabs()
-        widget = self.window.findChild(QWidget, name if name == "registersBox"
-                                       else f"{name}Box")
-        if widget is not None:
-            self.window.docks["lookups"].show()
-            tabs.setCurrentWidget(widget)
-
-    def company_changed(self) -> None:
-        """Show the selected company's entries (none when no company is selected)."""
-        from app.services.ledgers import LedgerQuery
-
-        w = self.window
-        for name, widget in self.ledgers.items():
-            query = None
-            if w.db is not None and w.company_id is not None:
-                # The newest entries on top: after a posting, what it wrote shows first.
-                query = LedgerQuery(w.company_id, sort="customerNumber") \
-                    if name == "customerBalancesView" else LedgerQuery(w.company_id,
-                                                                      descending=True)
-                model = widget.model
-                if model.query is not None and model.query.company_id == w.company_id:
-                    continue  # the same company: keep filter and sort
-                if model.query is not None:
-                    query = LedgerQuery(w.company_id, filter_text=model.query.filter_text,
-                                        sort=model.query.sort,
-                                        descending=model.query.descending)
-            if query is None:
-                widget.model.set_ledger_query(None, None)
-            else:
-                widget.set_query(w.db, query)  # type: ignore[arg-type]
-        if self.registers is not None:
-            self.registers.set_company(w.db, w.company_id)
-        self.update_actions()
-
-    def refresh(self) -> None:
-        for widget in self.ledgers.values():
-            if widget.model.query is not None:
-                widget.refresh()
-        if self.registers is not None:
-            self.registers.set_company(self.window.db, self.window.company_id)
-
-    def on_changed(self, kind: str) -> None:
-        if kind == "ledger":
-            self.refresh()
+        self.lookups.show_tab(name)
 
     # --- commands ----------------------------------------------------------------------------
     def _ready(self) -> tuple[Database, uuid.UUID, uuid.UUID] | None:
-        w = self.window
-        if w.db is None or w.company_id is None or w.journal_id is None:
-            w.show_message("Select a customer payment journal first.")
+        h = self.host
+        company_id, journal_id = h.selection.company_id, h.selection.journal_id
+        if h.db is None or company_id is None or journal_id is None or h.gateway is None:
+            h.show_message("Select a customer payment journal first.")
             return None
-        w.paymentsView.commit_editor()
-        return w.db, w.company_id, w.journal_id
-
-    def _journal_code(self) -> str:
-        w = self.window
-        row = w.model_of("journalsView").find_row(lambda r: r.id == w.journal_id)
-        journal = w.model_of("journalsView").row_at(row) if row is not None else None
-        return journal.code if journal is not None else ""
+        self.payments.paymentsView.commit_editor()
+        return h.db, company_id, journal_id
 
     def current_line(self) -> Any:
-        w = self.window
-        index = w.paymentsView.currentIndex()
-        return w.payments_model().row_at(index.row()) if index.isValid() else None
+        return self.payments.current_line()
 
     def apply_entries(self) -> None:
-        from app.ui.posting.actions import apply_entries
+        from app.services import applications
+        from app.ui.posting.apply_dialog import ApplyEntriesDialog
 
         ready = self._ready()
         if ready is None:
             return
         db, company_id, _journal = ready
+        gateway = self.host.gateway
+        assert gateway is not None
         line = self.current_line()
         if line is None:
-            self.window.show_message("Select the journal line to apply first.")
+            self.host.show_message("Select the journal line to apply first.")
             return
         if not line.customer_number:
-            messages.warn(self.window, "Apply Entries", "Account No. must have a value in "
+            messages.warn(None, "Apply Entries", "Account No. must have a value in "
                           f"line {line.line_number}: choose the customer first.")
             return
-        if apply_entries(self.window, db, company_id, line.id):
-            self.window.show_message(f"Applications of line {line.line_number} saved.")
-        assert self.ops is not None
-        self.ops.notify(("payment",))  # Business Central may fill the amount in
+
+        def save(inputs: Any) -> Any:  # the dialog shows a refusal at its entries
+            return gateway.run(lambda: applications.set_applications(
+                db, company_id, line.id, inputs))
+
+        dialog = ApplyEntriesDialog(db, company_id, line.id, self.payments.paymentsView,
+                                    save=save)
+        if dialog.exec():
+            self.host.show_message(f"Applications of line {line.line_number} saved.")
 
     def test_report(self) -> None:
         from app.ui.posting.actions import show_test_report
 
         ready = self._ready()
         if ready is not None:
-            show_test_report(self.window, *ready)
+            show_test_report(self.payments.paymentsView, *ready)
 
     def preview(self) -> None:
         from app.ui.posting.actions import preview_posting
 
         ready = self._ready()
         if ready is not None:
-            preview_posting(self.window, *ready)
+            preview_posting(self.payments.paymentsView, *ready)
 
     def post(self) -> RegisterRead | None:
         """Confirm, post off the GUI thread, push "Post Journal ...". None if not posted."""
-        from app.domain.errors import DomainError
         from app.services import applications, journals, payments, posting
         from app.ui.operations import UNDO_LINE_LIMIT
-        from app.ui.posting.steps import Cancelled, PostStep, run_busy
+        from app.ui.posting.steps import PostStep
 
         ready = self._ready()
-        if ready is None or self.ops is None:
+        gateway = self.host.gateway
+        if ready is None or gateway is None:
             return None
         db, company_id, journal_id = ready
-        w = self.window
+        parent = gateway.window
         count = journals.line_count(db, company_id, journal_id)
         if count == 0:
-            messages.warn(w, "Post", "There is nothing to post.")
+            messages.warn(parent, "Post", "There is nothing to post.")
             return None
         undoable = count <= UNDO_LINE_LIMIT
         question = POST_QUESTION if undoable else (
             f"{POST_QUESTION}\n\n{count:,} lines are too many to keep for Undo: to take the "
             "posting back, reverse its register in G/L Registers.")
-        if messages.ask(w, "Post", question, ["Yes", "No"], 0) != "Yes":
+        if messages.ask(parent, "Post", question, ["Yes", "No"], 0) != "Yes":
             return None
-        code = self._journal_code()
+        code = self.companies.journal_code()
         lines = payments.list_all(db, company_id, journal_id) if undoable else []
         applied = applications.of_journal(db, company_id, journal_id) if undoable else {}
 
@@ -433,55 +276,49 @@ class WindowPosting(QObject):
                                 expected_lines={line.id: line.version for line in lines}
                                 if undoable else None)
 
-        try:
-            register = run_busy(w, "Post", f"Posting {count:,} lines of journal {code}…", job,
-                                cancellable=True)
-        except Cancelled:
-            self.ops.notify(("payment",))
-            messages.warn(w, "Post", "The posting was cancelled. Nothing was posted.")
+        def step(register: RegisterRead) -> PostStep | None:
+            for line in lines:
+                gateway.book.gone(line.id)
+            if not undoable:
+                return None
+            return PostStep(gateway, parent, company_id, journal_id, code, register, lines,
+                            applied)
+
+        register = gateway.attempt_long(
+            "Post", f"Posting {count:,} lines of journal {code}…", job, step=step,
+            refresh=ChangeSet.of("payment", company_id=company_id), cancellable=True,
+            cancelled="The posting was cancelled. Nothing was posted.")
+        if register is None:
             return None
-        except DomainError as error:
-            self.ops.notify(("payment",))  # the lines may have changed: show them as they are
-            messages.warn(w, "Post", "\n".join(e.message for e in error.errors))
-            return None
-        for line in lines:
-            self.ops.book.gone(line.id)
-        if undoable:
-            self.ops.push(PostStep(self.ops, w, company_id, journal_id, code, register,
-                                    lines, applied))
-        else:
-            self.ops.notify(PostStep.kinds)
-        w.show_message(f"{POSTED_MESSAGE} G/L Register {register.number}: entries "
-                       f"{register.from_entry_number} to {register.to_entry_number}."
-                       + (" Edit > Undo reverses the posting." if undoable else ""))
+        self.host.show_message(
+            f"{POSTED_MESSAGE} G/L Register {register.number}: entries "
+            f"{register.from_entry_number} to {register.to_entry_number}."
+            + (" Edit > Undo reverses the posting." if undoable else ""))
         return register
 
     def reverse_selected(self) -> None:
-        from app.domain.errors import DomainError
         from app.services import posting
 
-        w = self.window
-        if w.db is None or w.company_id is None or self.registers is None or self.ops is None:
+        h = self.host
+        db, company_id, gateway = h.db, h.selection.company_id, h.gateway
+        if db is None or company_id is None or gateway is None:
             return
         self.show_tab("registersBox")
-        register = self.registers.selected()
+        register = self.lookups.selected_register()
         if register is None:
-            w.show_message("Select a G/L register to reverse first.")
+            h.show_message("Select a G/L register to reverse first.")
             return
-        if messages.ask(w, "Reverse Register", "Do you want to reverse the entries of G/L "
-                        f"Register {register.number}?\n\nThe reversal is posted: Edit > "
-                        "Undo does not take it back.", ["Yes", "No"], 1) != "Yes":
+        if messages.ask(gateway.window, "Reverse Register", "Do you want to reverse the "
+                        f"entries of G/L Register {register.number}?\n\nThe reversal is "
+                        "posted: Edit > Undo does not take it back.", ["Yes", "No"],
+                        1) != "Yes":
             return
-        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
-        try:
-            result = posting.reverse(w.db, w.company_id, register.number)
-        except DomainError as error:
-            QApplication.restoreOverrideCursor()
-            messages.warn(w, "Reverse Register", error.message)
+        result = gateway.attempt_long(
+            "Reverse Register", f"Reversing G/L Register {register.number}…",
+            lambda _progress: posting.reverse(db, company_id, register.number))
+        if result is None:
             return
-        QApplication.restoreOverrideCursor()
-        self.ops.notify(("invoice", "customer", "payment", "ledger"))
-        w.show_message(f"G/L Register {register.number} reversed by register "
+        h.show_message(f"G/L Register {register.number} reversed by register "
                        f"{result.reversal.number}; {result.reopened_entries} entries "
                        "reopened.")
 
@@ -490,41 +327,32 @@ class WindowPosting(QObject):
         not posted yet its applications."""
         from app.services import applications
 
-        w = self.window
-        focus = QApplication.focusWidget()
-        for name, widget in self.ledgers.items():
-            if name != "customerBalancesView" and focus is widget.view:
-                index = widget.view.currentIndex()
-                row = widget.model.row_at(index.row()) if index.isValid() else None
-                return (row.document_number if row is not None else "", [])
-        if focus is w.invoicesView:
-            index = w.invoicesView.currentIndex()
-            row = w.model_of("invoicesView").row_at(index.row()) if index.isValid() else None
-            if row is not None:
-                return row.number, []
-        if self.registers is not None and focus is self.registers.view:
-            return "", []
+        h = self.host
+        number = self.lookups.document_at_focus()
+        if number is not None:
+            return number, []
         line = self.current_line()
-        if line is None or w.db is None or w.company_id is None:
+        if line is None or h.db is None or h.selection.company_id is None:
             return "", []
         applied: list[Any] = []
         if line.customer_number:
-            read = applications.open_entries(w.db, w.company_id, line.id)
+            read = applications.open_entries(h.db, h.selection.company_id, line.id)
             applied = [e for e in read.entries if e.applied]
         return line.document_number, applied
 
     def navigate(self) -> None:
-        w = self.window
-        if w.db is None or w.company_id is None:
+        h = self.host
+        if h.db is None or h.selection.company_id is None:
             return
         number, applied = self.document_at_focus()
         if not number:
-            w.show_message("Select a journal line, a ledger entry or an invoice to navigate "
+            h.show_message("Select a journal line, a ledger entry or an invoice to navigate "
                            "from.")
             return
-        dialog = NavigateDialog(w.db, w.company_id, number, applied, w)
+        dialog = NavigateDialog(h.db, h.selection.company_id, number, applied,
+                                self.payments.paymentsView.window())
         self.last_navigate = dialog
         dialog.exec()
 
 
-__all__ = ["POST_QUESTION", "NavigateDialog", "RegistersBox", "WindowPosting"]
+__all__ = ["LEDGER_TABS", "POST_QUESTION", "NavigateDialog", "RegistersBox", "WindowPosting"]
