@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.actionFind)
         view_menu = menu.addMenu("&View")
+        view_menu.setObjectName("viewMenu")
         view_menu.addAction(self.actionRefresh)
         view_menu.addSeparator()
         for dock in self.docks.values():
@@ -281,6 +282,9 @@ class MainWindow(QMainWindow):
 
         self.posting = WindowPosting(self)
         self._enable_journal_actions()
+        from app.ui import window_polish
+
+        window_polish.install(self)  # keyboard panes, empty states, help, theme (issue 15)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -188,7 +188,7 @@ class TestReportDialog(QDialog):
         print_button = QPushButton("&Print...", self)
         print_button.setObjectName("printButton")
         print_button.clicked.connect(self.print_report)
-        pdf_button = QPushButton("Save as &PDF...", self)
+        pdf_button = QPushButton("Save as P&DF...", self)
         pdf_button.setObjectName("savePdfButton")
         pdf_button.clicked.connect(self._ask_pdf)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
