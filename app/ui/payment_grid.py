@@ -204,7 +204,27 @@ def _completer(model: QAbstractListModel, parent: QObject) -> QCompleter:
     completer.setCompletionRole(Qt.ItemDataRole.EditRole)
     completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
     completer.setMaxVisibleItems(12)
+    _widen_popup(completer, model)
     return completer
+
+
+POPUP_MAX_WIDTH = 720
+POPUP_SAMPLE = 2000  # rows measured for the popup's width (a big customer list stays quick)
+
+
+def _widen_popup(completer: QCompleter, model: QAbstractListModel) -> None:
+    """The popup as wide as its widest entry (number, name, due date, remaining amount), not
+    cut to the column's width."""
+    popup = completer.popup()
+    if popup is None:
+        return
+    metrics = popup.fontMetrics()
+    widest = 0
+    for row in range(min(model.rowCount(), POPUP_SAMPLE)):
+        text = str(model.data(model.index(row, 0), Qt.ItemDataRole.DisplayRole) or "")
+        widest = max(widest, metrics.horizontalAdvance(text))
+    scroll = popup.verticalScrollBar().sizeHint().width()
+    popup.setMinimumWidth(min(POPUP_MAX_WIDTH, widest + scroll + 4 * metrics.averageCharWidth()))
 
 
 class PaymentGridView(QTableView):

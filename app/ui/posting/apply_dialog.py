@@ -303,7 +303,12 @@ class ApplyEntriesDialog(QDialog):
         applied = self.model.applied_amount()
         left = self.model.left()
         self.applied_label.setText(f"Applied Amount: {show_value(applied)}")
-        if left > 0:
+        if not self.model.amounts:
+            text = ("Nothing is marked yet: press Space on an entry to apply the payment "
+                    "to it" if self.model.entries else "The customer has no open entries")
+        elif self.model.payment == 0:
+            text = "The line has no amount yet: it takes the applied amount"
+        elif left > 0:
             text = f"Left of the payment: {show_value(left)} (stays open as a credit)"
         elif left < 0:
             text = f"Applied more than the payment by {show_value(-left)}"
