@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 
 def install(window: MainWindow) -> None:
-    from app.ui import keyboard
+    from app.ui import empty_states, keyboard
 
     keyboard.install(window)
+    empty_states.install(window)

@@ -127,3 +127,45 @@ def test_completer_popups_are_wide_enough_for_number_name_due_date_and_remaining
             assert " due " in texts[0] and texts[0].rstrip()[-1].isdigit()
         window.paymentsView.closeEditor(editor,
                                         QAbstractItemDelegate.EndEditHint.RevertModelCache)
+
+
+def test_empty_views_name_the_next_step(qtbot: QtBot, tmp_path: Path, settings_path: Path,
+                                        boxes: Boxes) -> None:
+    from app.db import open_database
+    from app.domain.schemas import CompanyCreate, JournalCreate
+    from app.services import companies, journals
+
+    main = MainWindow(Settings(settings_path))
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    hints = main.empty_hints  # type: ignore[attr-defined]
+    assert hints["companiesView"].label.isVisible()
+    assert "Open Database" in hints["companiesView"].label.text()
+    db = open_database(tmp_path / "empty.sqlite")
+    try:
+        main.set_database(db)
+        assert hints["companiesView"].label.text() == \
+            "No companies yet: press Ctrl+N here to create one."
+        assert hints["companiesView"].label.isVisible()
+        company = companies.create(db, CompanyCreate(name="ACME", displayName="Acme"))
+        main.refresh_all()
+        main.select_company(company.id)
+        assert not hints["companiesView"].label.isVisible()
+        assert hints["journalsView"].label.text() == \
+            "No journals yet: press Ctrl+N to create one."
+        assert hints["journalsView"].label.isVisible()
+        journal = journals.create(db, company.id, JournalCreate(code="BANK", displayName="B"))
+        main.refresh_all()
+        main.select_journal(journal.id)
+        assert not hints["journalsView"].label.isVisible()
+        assert hints["paymentsView"].label.text() == \
+            "No lines yet: press Enter or Ctrl+N to start the first one."
+        assert hints["paymentsView"].label.isVisible()
+        main.paymentsView.setFocus()
+        main.paymentsView.new_line_and_edit()
+        assert not hints["paymentsView"].label.isVisible()
+    finally:
+        if main.editing.ops is not None:
+            main.editing.ops.stack.clear()
+        db.close()
