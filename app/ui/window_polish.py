@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 
 def install(window: MainWindow) -> None:
-    from app.ui import empty_states, keyboard
+    from app.ui import empty_states, help, keyboard
 
     keyboard.install(window)
     empty_states.install(window)
+    help.install(window)
