@@ -1,5 +1,6 @@
 """Issue 15 wired into the main window in one call: pane navigation (app/ui/keyboard.py),
-and the window's other keyboard-first and self-explaining parts."""
+empty-state hints (empty_states.py), help (help.py), View > Theme (theme.py), toolbar icons
+(icons.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ if TYPE_CHECKING:
 
 
 def install(window: MainWindow) -> None:
-    from app.ui import empty_states, help, keyboard
+    from app.ui import empty_states, help, icons, keyboard, theme
 
     keyboard.install(window)
     empty_states.install(window)
     help.install(window)
+    theme.install(window)
+    icons.install(window)

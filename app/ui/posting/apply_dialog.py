@@ -39,12 +39,12 @@ from app.domain.errors import DomainError
 from app.domain.ledger_schemas import ApplicationInput, ApplicationsRead, OpenEntryRead
 from app.services import applications
 from app.ui.posting.models import show_value
+from app.ui.theme import error_style, negative_colour
 
 Index = QModelIndex | QPersistentModelIndex
 ZERO = Decimal("0.00")
 _ROOT = QModelIndex()
 GREY = QColor(128, 128, 128)
-NEGATIVE = QColor(180, 0, 0)
 
 COLUMNS = [("applied", "Apply"), ("documentType", "Document Type"),
            ("documentNumber", "Document No."), ("postingDate", "Posting Date"),
@@ -189,7 +189,7 @@ class OpenEntriesModel(QAbstractTableModel):
                 return QBrush(GREY)
             value = self._value(entry, key)
             if isinstance(value, Decimal) and value < 0:
-                return QBrush(NEGATIVE)
+                return QBrush(negative_colour())
         if role == Qt.ItemDataRole.ToolTipRole and entry.reason:
             return entry.reason
         return None
@@ -248,7 +248,7 @@ class ApplyEntriesDialog(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b40000")
+        self.error_label.setStyleSheet(error_style())
 
         oldest = QPushButton("Apply to &Oldest", self)
         oldest.setObjectName("applyToOldestButton")
