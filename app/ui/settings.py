@@ -56,6 +56,10 @@ class Settings:
             value = [value]
         return [str(v) for v in value or [] if v]
 
+    def has_hidden_columns(self, view_name: str) -> bool:
+        """True once the user chose the columns of that view (even to show them all)."""
+        return self._q.contains(f"columns/{view_name}")
+
     def set_hidden_columns(self, view_name: str, keys: list[str]) -> None:
         self._q.setValue(f"columns/{view_name}", list(keys))
 
