@@ -13,15 +13,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QTableView
+from PySide6.QtGui import QAction, QFontMetrics
+from PySide6.QtWidgets import QMenu, QStyle, QTableView
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 MIN_WIDTH = 48
 MAX_WIDTH = 320
-LOOKUPS_SHARE = 0.26  # of the window's height, when no saved layout says otherwise
+LOOKUPS_SHARE = 0.26
+# Hidden until the user shows them (header menu): the description shows the customer's name
+# already (it is its default), as Business Central's journal does without a name column.
+DEFAULT_HIDDEN = {"paymentsView": ["customerName"]}  # of the window's height, when no saved layout says otherwise
 
 
 def column_keys(view: QTableView) -> list[str]:
@@ -37,19 +40,36 @@ def column_keys(view: QTableView) -> list[str]:
             for i in range(model.columnCount())]
 
 
+def title_width(view: QTableView, column: int) -> int:
+    """The width a column's title needs, in bold (the current column's title is bold), with
+    room for the sort arrow on the column the list is sorted by (``keep_sorted_fit``
+    widens a column when the list is sorted by it)."""
+    model = view.model()
+    header = view.horizontalHeader()
+    font = header.font()
+    font.setBold(True)
+    title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+    style = header.style()
+    width = QFontMetrics(font).horizontalAdvance(title) \
+        + 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 6
+    if header.isSortIndicatorShown() and header.sortIndicatorSection() == column:
+        width += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + 4
+    return width
+
+
 def fit_columns(view: QTableView) -> None:
     """Every column as wide as its title and the rows in sight (within bounds)."""
     model = view.model()
     if model is None:
         return
-    header = view.horizontalHeader()
     last = model.columnCount() - 1
+    header = view.horizontalHeader()
     for column in range(model.columnCount()):
         if view.isColumnHidden(column):
             continue
-        title = header.sectionSizeHint(column) + 6  # the sort arrow's room included
+        title = title_width(view, column)
         content = view.sizeHintForColumn(column) if model.rowCount() else 0
-        width = max(MIN_WIDTH, title, min(content + 8, MAX_WIDTH))
+        width = max(MIN_WIDTH, title, min(content + 4, MAX_WIDTH))
         if column == last and header.stretchLastSection():
             width = title
         view.setColumnWidth(column, width)
@@ -60,6 +80,7 @@ class ColumnChooser:
         self.window = window
         self.view = view
         header = view.horizontalHeader()
+        header.sortIndicatorChanged.connect(self._sorted)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.show_menu)
 
@@ -70,12 +91,14 @@ class ColumnChooser:
         if model is None:
             return menu
         visible = [c for c in range(model.columnCount()) if not self.view.isColumnHidden(c)]
+        keys = column_keys(self.view)
         for column in range(model.columnCount()):
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
             action = QAction(title, menu)
             action.setCheckable(True)
             action.setChecked(not self.view.isColumnHidden(column))
             action.setEnabled(visible != [column])  # the last visible column stays
+            action.setObjectName(f"showColumn-{keys[column]}")
             action.toggled.connect(lambda on, c=column: self.set_shown(c, on))
             menu.addAction(action)
         menu.addSeparator()
@@ -83,15 +106,20 @@ class ColumnChooser:
         fit.triggered.connect(lambda: fit_columns(self.view))
         return menu
 
+    def _sorted(self, column: int, _order: Qt.SortOrder) -> None:
+        """The sort arrow takes room: the sorted column's title must still show whole."""
+        if 0 <= column and not self.view.isColumnHidden(column):
+            needed = title_width(self.view, column)
+            if self.view.columnWidth(column) < needed:
+                self.view.setColumnWidth(column, needed)
+
     def show_menu(self, position: QPoint) -> None:
         self.menu().popup(self.view.horizontalHeader().mapToGlobal(position))
 
     def set_shown(self, column: int, shown: bool) -> None:
         self.view.setColumnHidden(column, not shown)
         if shown and self.view.columnWidth(column) < MIN_WIDTH:
-            self.view.setColumnWidth(column, max(MIN_WIDTH,
-                                                 self.view.horizontalHeader()
-                                                 .sectionSizeHint(column)))
+            self.view.setColumnWidth(column, max(MIN_WIDTH, title_width(self.view, column)))
         self.save()
 
     def save(self) -> None:
@@ -104,8 +132,11 @@ class ColumnChooser:
         settings.sync()
 
     def restore(self) -> None:
-        hidden = self.window.settings.hidden_columns(self.view.objectName())
-        if not hidden and not self.window.settings.has_hidden_columns(self.view.objectName()):
+        name = self.view.objectName()
+        settings = self.window.settings
+        hidden = settings.hidden_columns(name) if settings.has_hidden_columns(name) \
+            else DEFAULT_HIDDEN.get(name)
+        if hidden is None:
             return
         for column, key in enumerate(column_keys(self.view)):
             self.view.setColumnHidden(column, key in hidden)
@@ -132,6 +163,9 @@ def install(window: MainWindow) -> dict[str, ColumnChooser]:
                 choosers[name] = ColumnChooser(window, view)
                 choosers[name].restore()
 
+    # The grid's last column (Comment) takes what is left, so the lines never scroll sideways
+    # for a few pixels.
+    window.paymentsView.horizontalHeader().setStretchLastSection(True)
     window.databaseReady.connect(ready)
     if window.settings.window_state() is None:
         window.installEventFilter(LinesFirst(window))
