@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 MIN_WIDTH = 48
 MAX_WIDTH = 320
-LOOKUPS_SHARE = 0.26
+LOOKUPS_SHARE = 0.26  # of the window's height, when no saved layout says otherwise
 # Hidden until the user shows them (header menu): the description shows the customer's name
 # already (it is its default), as Business Central's journal does without a name column.
-DEFAULT_HIDDEN = {"paymentsView": ["customerName"]}  # of the window's height, when no saved layout says otherwise
+DEFAULT_HIDDEN = {"paymentsView": ["customerName"]}
 
 
 def column_keys(view: QTableView) -> list[str]:
@@ -108,7 +108,7 @@ class ColumnChooser:
 
     def _sorted(self, column: int, _order: Qt.SortOrder) -> None:
         """The sort arrow takes room: the sorted column's title must still show whole."""
-        if 0 <= column and not self.view.isColumnHidden(column):
+        if column >= 0 and not self.view.isColumnHidden(column):
             needed = title_width(self.view, column)
             if self.view.columnWidth(column) < needed:
                 self.view.setColumnWidth(column, needed)
