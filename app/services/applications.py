@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -214,3 +215,31 @@ def of_journal(db: Database, company_id: uuid.UUID,
                 .order_by(PaymentApplication.id)):
             found.setdefault(payment_id, []).append((entry_id, amount))
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedEntry:
+    """One open entry a line is applied to (Applies-to ID), as the grid names it."""
+
+    document_type: str
+    document_number: str
+    amount_to_apply: Decimal
+
+
+def applied_entries(db: Database,
+                    payment_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[AppliedEntry]]:
+    """The entries each of these lines is applied to, in one query (the grid asks per page
+    of lines, never per cell). Lines without applications are left out."""
+    if not payment_ids:
+        return {}
+    found: dict[uuid.UUID, list[AppliedEntry]] = {}
+    with db.reading() as session:
+        for payment_id, kind, number, amount in session.execute(
+                select(PaymentApplication.payment_id, CustLedgerEntry.document_type,
+                       CustLedgerEntry.document_number, PaymentApplication.amount_to_apply)
+                .join(CustLedgerEntry,
+                      CustLedgerEntry.id == PaymentApplication.cust_ledger_entry_id)
+                .where(PaymentApplication.payment_id.in_(list(payment_ids)))
+                .order_by(PaymentApplication.id)):
+            found.setdefault(payment_id, []).append(AppliedEntry(kind, number, amount))
+    return found

@@ -67,12 +67,26 @@ def format_amount(value: Decimal, locale: QLocale | None = None, *, places: int 
     return sign + grouped + (point + fraction if fraction else "")
 
 
+ISO_DATE = "yyyy-MM-dd"
+
+
 def date_format(locale: QLocale | None = None) -> str:
-    """The locale's short date format with a four-digit year (accountants type 2026)."""
-    fmt = (locale or QLocale()).dateFormat(QLocale.FormatType.ShortFormat)
+    """The locale's short date format with a four-digit year (accountants type 2026).
+
+    Where the locale gives no sensible short date (the C locale, as under ``C.UTF-8``, says
+    "d MM yyyy": "29 11 2026"), ISO ``yyyy-MM-dd``."""
+    locale = locale or QLocale()
+    fmt = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    if locale.language() == QLocale.Language.C or not any(sep in fmt for sep in "./-"):
+        return ISO_DATE
     if "yyyy" not in fmt:
         fmt = fmt.replace("yy", "yyyy")
     return fmt
+
+
+def _lenient(fmt: str) -> str:
+    """The same format with one-digit days and months allowed ("1.1.2024" for dd.MM.yyyy)."""
+    return fmt.replace("dd", "d").replace("MM", "M")
 
 
 def format_date(value: date | None, locale: QLocale | None = None) -> str:
@@ -89,8 +103,9 @@ def parse_date(text: str, locale: QLocale | None = None) -> date | None:
     cleaned = text.strip()
     if not cleaned:
         return None
-    candidates = [date_format(locale), locale.dateFormat(QLocale.FormatType.ShortFormat),
-                  "yyyy-MM-dd"]
+    shown = date_format(locale)
+    short = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    candidates = [shown, _lenient(shown), short, _lenient(short), ISO_DATE, _lenient(ISO_DATE)]
     for fmt in candidates:
         parsed = locale.toDate(cleaned, fmt, 2000)
         if parsed.isValid():

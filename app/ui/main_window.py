@@ -249,6 +249,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.actionFind)
         view_menu = menu.addMenu("&View")
+        view_menu.setObjectName("viewMenu")
         view_menu.addAction(self.actionRefresh)
         view_menu.addSeparator()
         for dock in self.docks.values():
@@ -275,6 +276,9 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.posting.actionApplyEntries,
                             self.posting.actionPreviewPosting, self.posting.actionPost])
         self._enable_journal_actions()
+        from app.ui import window_polish
+
+        window_polish.install(self)  # keyboard panes, empty states, help, theme (issue 15)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

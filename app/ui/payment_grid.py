@@ -3,7 +3,7 @@
 - Typing on a cell edits it; F2 too. Tab / Enter commit the cell and move to the next editable
   cell, Shift+Tab to the previous one; leaving the last cell of the last line starts a new
   line with Business Central's defaults (``PaymentsModel.create_line``).
-- On an empty journal, Enter, Tab or Down starts the first line.
+- On an empty journal, Enter, Tab or Down starts the first line; Shift+Tab does not.
 - A refused value keeps the editor open with the user's text, a red frame and the reason as
   tooltip at the cell; the reason also goes to the status bar (``message`` signal). Escape
   gives the old value back. Nothing is written.
@@ -204,7 +204,27 @@ def _completer(model: QAbstractListModel, parent: QObject) -> QCompleter:
     completer.setCompletionRole(Qt.ItemDataRole.EditRole)
     completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
     completer.setMaxVisibleItems(12)
+    _widen_popup(completer, model)
     return completer
+
+
+POPUP_MAX_WIDTH = 720
+POPUP_SAMPLE = 2000  # rows measured for the popup's width (a big customer list stays quick)
+
+
+def _widen_popup(completer: QCompleter, model: QAbstractListModel) -> None:
+    """The popup as wide as its widest entry (number, name, due date, remaining amount), not
+    cut to the column's width."""
+    popup = completer.popup()
+    if popup is None:
+        return
+    metrics = popup.fontMetrics()
+    widest = 0
+    for row in range(min(model.rowCount(), POPUP_SAMPLE)):
+        text = str(model.data(model.index(row, 0), Qt.ItemDataRole.DisplayRole) or "")
+        widest = max(widest, metrics.horizontalAdvance(text))
+    scroll = popup.verticalScrollBar().sizeHint().width()
+    popup.setMinimumWidth(min(POPUP_MAX_WIDTH, widest + scroll + 4 * metrics.averageCharWidth()))
 
 
 class PaymentGridView(QTableView):
@@ -309,7 +329,10 @@ class PaymentGridView(QTableView):
         key = event.key()
         if model is not None and model.edits is not None \
                 and self.state() != QAbstractItemView.State.EditingState:
-            if model.rowCount() == 0 and key in (*NAVIGATION_KEYS, Qt.Key.Key_Down):
+            # Only a forward key starts the first line: Shift+Tab (back) must not.
+            if model.rowCount() == 0 and key in (Qt.Key.Key_Tab, Qt.Key.Key_Return,
+                                                 Qt.Key.Key_Enter, Qt.Key.Key_Down) \
+                    and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.new_line_and_edit()
                 return
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

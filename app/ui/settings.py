@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from app import paths
 
 MAX_RECENT_FILES = 8
+THEMES = ("system", "light", "dark")
 
 
 class Settings:
@@ -48,6 +49,31 @@ class Settings:
 
     def set_header_state(self, view_name: str, value: QByteArray) -> None:
         self._q.setValue(f"headers/{view_name}", value)
+
+    def hidden_columns(self, view_name: str) -> list[str]:
+        """The columns (by key) the user hid in a view, by its objectName."""
+        value: Any = self._q.value(f"columns/{view_name}", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or [] if v]
+
+    def has_hidden_columns(self, view_name: str) -> bool:
+        """True once the user chose the columns of that view (even to show them all)."""
+        return self._q.contains(f"columns/{view_name}")
+
+    def set_hidden_columns(self, view_name: str, keys: list[str]) -> None:
+        self._q.setValue(f"columns/{view_name}", list(keys))
+
+    # --- look ------------------------------------------------------------------------------
+    def theme(self) -> str:
+        """"system" (follow the platform's colour scheme), "light" or "dark"."""
+        value = str(self._q.value("look/theme", "system") or "system")
+        return value if value in THEMES else "system"
+
+    def set_theme(self, value: str) -> None:
+        if value not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, not '{value}'")
+        self._q.setValue("look/theme", value)
 
     # --- recent files ----------------------------------------------------------------------
     def recent_files(self) -> list[str]:

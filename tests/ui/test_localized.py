@@ -55,3 +55,46 @@ def test_date_round_trip_and_iso(locale: QLocale) -> None:
 
 def test_two_digit_years_are_this_century() -> None:
     assert parse_date("11/20/26", US) == date(2026, 11, 20)
+
+
+C_UTF8 = QLocale.c()  # what Qt makes of LANG=C.UTF-8 ("d MM yyyy")
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)),
+       st.sampled_from([C_UTF8, US, DE]))
+def test_dates_round_trip_in_c_utf8_en_us_and_de_de(day: date, locale: QLocale) -> None:
+    assert parse_date(format_date(day, locale), locale) == day
+
+
+def test_the_c_locale_shows_iso_dates_and_accepts_them() -> None:
+    from app.ui.localized import date_format
+
+    assert date_format(C_UTF8) == "yyyy-MM-dd"
+    assert format_date(date(2026, 11, 29), C_UTF8) == "2026-11-29"
+    assert parse_date("2024-1-1", C_UTF8) == date(2024, 1, 1)
+    assert date_format(US) == "M/d/yyyy" and date_format(DE) == "dd.MM.yyyy"
+    assert format_date(date(2026, 1, 2), DE) == "02.01.2026"
+    assert parse_date("1.1.2024", DE) == date(2024, 1, 1)  # as short as it is typed
+    assert parse_date("1 1 2024", C_UTF8) == date(2024, 1, 1)  # the locale's own short form
+    with pytest.raises(ValueError, match="must be a date like 2026-11-20, not '2024-13-01'"):
+        parse_date("2024-13-01", C_UTF8)
+
+
+@pytest.mark.parametrize("locale", [C_UTF8, US, DE])
+def test_a_date_editor_accepts_what_it_shows(qtbot: object, locale: QLocale) -> None:
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit
+
+    from app.ui.formats import date_edit_format
+
+    editor = QDateEdit()
+    editor.setLocale(locale)
+    editor.setDisplayFormat(date_edit_format(locale))
+    editor.setDate(QDate(2025, 11, 1))
+    shown = editor.text()
+    assert parse_date(shown, locale) == date(2025, 11, 1)
+    editor.setDate(QDate(2000, 1, 1))
+    editor.lineEdit().setText(shown)
+    assert editor.hasAcceptableInput()
+    editor.interpretText()
+    assert editor.date() == QDate(2025, 11, 1)

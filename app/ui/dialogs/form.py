@@ -46,11 +46,20 @@ from app.ui.dialogs.fields import (
 from app.ui.dialogs.lookup import LookupSource
 
 ERROR_COLOUR = "#b3261e"
-STYLE = f"""
-QLabel[role="error"] {{ color: {ERROR_COLOUR}; }}
-QLineEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOUR}; border-radius: 2px;
-    padding: 2px; background: #fff5f4; }}
-QLabel[role="form-error"] {{ color: {ERROR_COLOUR}; font-weight: bold; }}
+
+
+def form_style() -> str:
+    """Error labels and refused fields, readable in the light and the dark theme."""
+    from app.ui.theme import is_dark
+
+    dark = is_dark()
+    colour = "#ff8c8c" if dark else ERROR_COLOUR
+    background = "#4a2323" if dark else "#fff5f4"
+    return f"""
+QLabel[role="error"] {{ color: {colour}; }}
+QLineEdit[invalid="true"] {{ border: 1px solid {colour}; border-radius: 2px;
+    padding: 2px; background: {background}; }}
+QLabel[role="form-error"] {{ color: {colour}; font-weight: bold; }}
 """
 
 
@@ -92,7 +101,7 @@ class FormDialog(QDialog):
         self._show_all = False
         self._ready = False
         self.setObjectName(f"{spec.kind}Dialog")
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(form_style())
         self._build(lookups or {}, choices or {})
         self._fill(record, initial or {})
         self._ready = True

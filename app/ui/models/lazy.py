@@ -29,16 +29,16 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from app.ui.formats import format_amount, format_date
+from app.ui.theme import negative_colour
 
 if TYPE_CHECKING:
     from app.services.browse import BrowseQuery
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
-NEGATIVE = QColor(180, 0, 0)
 FILTER_DELAY_MS = 250
 
 
@@ -191,7 +191,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
                 row = self.row_at(index.row())
                 value = column.value(row) if row is not None else None
                 if isinstance(value, Decimal) and value < 0:
-                    return QBrush(NEGATIVE)
+                    return QBrush(negative_colour())
             return None
         return self.extra_data(index, role)
 

@@ -4,6 +4,7 @@ editable payment lines model whose writes all go through ``app.ui.grid_edits``."
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -17,6 +18,7 @@ from app.db import Database
 from app.domain.errors import DomainError, StaleWrite
 from app.domain.schemas import PaymentRead
 from app.services import browse
+from app.services.applications import AppliedEntry, applied_entries
 from app.services.browse import (
     AccountRow,
     BrowseQuery,
@@ -26,7 +28,7 @@ from app.services.browse import (
     JournalRow,
     PaymentRow,
 )
-from app.ui.formats import parse_amount, parse_date
+from app.ui.formats import format_amount, parse_amount, parse_date
 from app.ui.grid_edits import PaymentGridEdits
 from app.ui.models.lazy import Column, Index, LazyTableModel
 
@@ -162,13 +164,52 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
         self._refusals: dict[tuple[uuid.UUID, int], str] = {}
         self.last_refusal: str | None = None
         self._writing = False
+        # Applies-to ID: the entries the lines of a cached page are applied to, read per page.
+        self._applied: OrderedDict[int, dict[uuid.UUID, list[AppliedEntry]]] = OrderedDict()
+        self._applies_column = self.column_of("appliesToInvoiceNumber")
 
     def refresh(self) -> None:
         """As LazyTableModel.refresh, except while this model itself writes: a "payments
         changed" notice caused by its own write (Operations.changed) must not reset the
         grid under the open editor; the write updates the rows itself."""
         if not self._writing:
+            self._applied.clear()
             super().refresh()
+
+    def forget_rows(self) -> None:
+        self._applied.clear()
+        super().forget_rows()
+
+    def put_row(self, row: int, value: PaymentRow) -> None:
+        self._applied.pop(row // self.PAGE_SIZE, None)
+        super().put_row(row, value)
+
+    def applied_to(self, row: int) -> list[AppliedEntry]:
+        """The entries a line is applied to by Apply Entries (its Applies-to ID)."""
+        line = self.row_at(row)
+        if line is None or self.db is None:
+            return []
+        number = row // self.PAGE_SIZE
+        page = self._applied.get(number)
+        if page is None:
+            ids = [r.id for r in self._pages.get(number, [])] or [line.id]
+            page = self._applied[number] = applied_entries(self.db, ids)
+            while len(self._applied) > self.MAX_PAGES:
+                self._applied.popitem(last=False)
+        return page.get(line.id, [])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() == self._applies_column and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            row = self.row_at(index.row())
+            if row is not None and not row.applies_to_invoice_number and (
+                    role == Qt.ItemDataRole.DisplayRole
+                    or (row.id, index.column()) not in self._refusals):
+                applied = self.applied_to(index.row())
+                if applied:
+                    return (applied_summary(applied) if role == Qt.ItemDataRole.DisplayRole
+                            else applied_tooltip(applied, self._locale))
+        return super().data(index, role)
 
     @property
     def writing(self) -> bool:
@@ -349,6 +390,42 @@ class PaymentsModel(LazyTableModel[PaymentRow]):
         if self.query is None:
             return None
         return browse.payment_position(self.db, self.query, payment_id)
+
+
+# The titles the user sees for the API properties a problem names (the test report).
+FIELD_TITLES = {c.key: c.header for c in PAYMENT_COLUMNS} | {
+    "balancingAccountNumber": "Bal. Account No. (journal)",
+    "paymentDiscountAccountNumber": "Payment Discount Account (company)",
+    "paymentDiscountAccountId": "Payment Discount Account (company)",
+    "journalId": "Journal", "number": "No.", "customerId": "Customer No.",
+}
+
+
+def field_title(key: str | None) -> str | None:
+    """A property's title as the grid or a form shows it ("Applies-to Inv. No."); a name
+    no view shows reads as words ("someFieldName" -> "Some field name")."""
+    if not key:
+        return key
+    if key in FIELD_TITLES:
+        return FIELD_TITLES[key]
+    import re
+
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", key.lstrip("@")).lower()
+    return words[:1].upper() + words[1:]
+
+
+def applied_summary(applied: list[AppliedEntry]) -> str:
+    """"2 invoices" (or "1 invoice", "3 entries" when not all are invoices)."""
+    count = len(applied)
+    if all(a.document_type == "Invoice" for a in applied):
+        return f"{count} invoice{'s' if count != 1 else ''}"
+    return f"{count} entr{'ies' if count != 1 else 'y'}"
+
+
+def applied_tooltip(applied: list[AppliedEntry], locale: Any = None) -> str:
+    lines = [f"{a.document_type} {a.document_number}: "
+             f"{format_amount(a.amount_to_apply, locale)}" for a in applied]
+    return "Applied by Apply Entries (Shift+F11):\n" + "\n".join(lines)
 
 
 def _current(row: PaymentRow, field: str) -> Any:

@@ -40,12 +40,12 @@ from app.domain.errors import DomainError, EnvironmentProblem
 from app.domain.ledger_schemas import ApplicationInput, ApplicationsRead, OpenEntryRead
 from app.services import applications
 from app.ui.posting.models import show_value
+from app.ui.theme import error_style, negative_colour
 
 Index = QModelIndex | QPersistentModelIndex
 ZERO = Decimal("0.00")
 _ROOT = QModelIndex()
 GREY = QColor(128, 128, 128)
-NEGATIVE = QColor(180, 0, 0)
 
 COLUMNS = [("applied", "Apply"), ("documentType", "Document Type"),
            ("documentNumber", "Document No."), ("postingDate", "Posting Date"),
@@ -190,7 +190,7 @@ class OpenEntriesModel(QAbstractTableModel):
                 return QBrush(GREY)
             value = self._value(entry, key)
             if isinstance(value, Decimal) and value < 0:
-                return QBrush(NEGATIVE)
+                return QBrush(negative_colour())
         if role == Qt.ItemDataRole.ToolTipRole and entry.reason:
             return entry.reason
         return None
@@ -251,7 +251,7 @@ class ApplyEntriesDialog(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b40000")
+        self.error_label.setStyleSheet(error_style())
 
         oldest = QPushButton("Apply to &Oldest", self)
         oldest.setObjectName("applyToOldestButton")
@@ -306,7 +306,12 @@ class ApplyEntriesDialog(QDialog):
         applied = self.model.applied_amount()
         left = self.model.left()
         self.applied_label.setText(f"Applied Amount: {show_value(applied)}")
-        if left > 0:
+        if not self.model.amounts:
+            text = ("Nothing is marked yet: press Space on an entry to apply the payment "
+                    "to it" if self.model.entries else "The customer has no open entries")
+        elif self.model.payment == 0:
+            text = "The line has no amount yet: it takes the applied amount"
+        elif left > 0:
             text = f"Left of the payment: {show_value(left)} (stays open as a credit)"
         elif left < 0:
             text = f"Applied more than the payment by {show_value(-left)}"

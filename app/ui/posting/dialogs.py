@@ -176,7 +176,10 @@ class TestReportDialog(QDialog):
         self.setObjectName("testReportDialog")
         self.journal_code = journals.get(db, company_id, journal_id).code
         self.setWindowTitle(f"Test Report - {self.journal_code}")
-        self.problems = posting.test_report(db, company_id, journal_id)
+        from app.ui.models.tables import field_title  # the titles the user sees
+
+        self.problems = [p.model_copy(update={"field": field_title(p.field)})
+                         for p in posting.test_report(db, company_id, journal_id)]
         verdict = QLabel(self)
         verdict.setObjectName("testReportVerdict")
         verdict.setText(f"{len(self.problems)} problem(s) found." if self.problems
@@ -188,7 +191,7 @@ class TestReportDialog(QDialog):
         print_button = QPushButton("&Print...", self)
         print_button.setObjectName("printButton")
         print_button.clicked.connect(self.print_report)
-        pdf_button = QPushButton("Save as &PDF...", self)
+        pdf_button = QPushButton("Save as P&DF...", self)
         pdf_button.setObjectName("savePdfButton")
         pdf_button.clicked.connect(self._ask_pdf)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from app.db import Database
 from app.domain.ledger_schemas import CustLedgerEntryRead, CustomerBalanceRead, GLEntryRead
@@ -24,10 +24,10 @@ from app.services.ledgers import LedgerQuery, Source
 from app.ui import localized
 from app.ui.models.lazy import Column as LazyColumn
 from app.ui.models.lazy import LazyTableModel
+from app.ui.theme import negative_colour
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
-NEGATIVE = QColor(180, 0, 0)
 _ROOT = QModelIndex()
 
 
@@ -103,7 +103,7 @@ class _TableBase(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.ForegroundRole:
             value = self.value(index)
             if isinstance(value, Decimal) and value < 0:
-                return QBrush(NEGATIVE)
+                return QBrush(negative_colour())
         return None
 
 
