@@ -51,6 +51,7 @@ from app.db.models import (
     SalesInvoice,
     utc_now,
 )
+from app.domain import invoicing
 from app.domain import posting as rules
 from app.domain.errors import Conflict, FieldError, Invalid, NotFound
 from app.domain.ledger_schemas import (
@@ -689,6 +690,35 @@ def set_payment_discount_account_in(session: Session, company: Company,
     touch(company)
 
 
+def set_invoice_account(db: Database, company_id: uuid.UUID,
+                        account_number: str | None) -> None:
+    """Where sales invoices credit their G/L side (sales, or opening balances); the debit
+    goes to each customer's receivables account. Invoices written from now on post it."""
+    with db.transaction() as session:
+        company = get_company(session, company_id)
+        account = resolve_by_id_or_number(
+            session, Account, company_id, None, (account_number or "").strip().upper() or None,
+            id_field="invoiceAccountId", number_field="invoiceAccountNumber",
+            label="G/L Account")
+        if account is not None:
+            problems = rules.account_problems(_gl_account(account), "invoiceAccountNumber",
+                                              direct=False)
+            if problems:
+                raise Invalid(problems[0].message, field=problems[0].field)
+        company.invoice_account_id = account.id if account else None
+        touch(company)
+
+
+def invoice_account(db: Database, company_id: uuid.UUID) -> str:
+    """The number of the company's invoice account ('' when none is set)."""
+    with db.reading() as session:
+        company = get_company(session, company_id)
+        if company.invoice_account_id is None:
+            return ""
+        account = session.get(Account, company.invoice_account_id)
+        return account.number if account else ""
+
+
 def payment_discount_account(db: Database, company_id: uuid.UUID) -> str:
     """The number of the company's payment discount account ('' when none is set)."""
     with db.reading() as session:
@@ -721,6 +751,8 @@ def _reverse_in(session: Session, company_id: uuid.UUID, register_number: int,
     lock_company(session, company_id)
     company = get_company(session, company_id)
     original = _register(session, company_id, register_number)
+    if original.source_code == invoicing.INVOICE_SOURCE_CODE:
+        raise Invalid(invoicing.reversal_message(register_number), field="number")
     if original.reversed or original.reversal_of_register_id is not None:
         raise Invalid(f"You cannot reverse G/L Register No. {register_number} because the "
                       "register has already been involved in a reversal.", field="number")
