@@ -51,7 +51,7 @@ from app.db.models import (
     SalesInvoice,
     utc_now,
 )
-from app.domain import invoicing
+from app.domain import invoicing, numbering
 from app.domain import posting as rules
 from app.domain.errors import Conflict, FieldError, Invalid, NotFound
 from app.domain.ledger_schemas import (
@@ -226,9 +226,37 @@ def _raw_form(session: Session) -> Any:
     return db_form(session, Customer.__table__.c.id)
 
 
-def _problems(loaded: _Journal) -> list[rules.Problem]:
-    return rules.check_journal(loaded.setup, loaded.lines, loaded.customers, loaded.accounts,
-                               loaded.entries)
+def _problems(loaded: _Journal, session: Session | None = None) -> list[rules.Problem]:
+    problems = rules.check_journal(loaded.setup, loaded.lines, loaded.customers,
+                                   loaded.accounts, loaded.entries)
+    if session is not None:
+        problems += _series_problems(session, loaded)
+    return problems
+
+
+def _series_problems(session: Session, loaded: _Journal) -> list[rules.Problem]:
+    """With a No. Series on the journal: the lines' numbers continue it (BC's
+    CheckDocNoBasedOnNoSeries), and no number is posted twice."""
+    series = loaded.journal.number_series
+    if series is None:
+        return []
+    lines = [(line.line_number, line.document_number) for line in loaded.lines
+             if not rules.is_skipped(line)]
+    found = [rules.Problem(line_number, "documentNumber", message)
+             for line_number, message in numbering.series_problems(
+                 lines, series_code=series.code, next_number=number_series.peek_next(series),
+                 increment_by=series.increment_by, manual_numbers=series.manual_numbers)]
+    wanted = sorted({number for _, number in lines if number})
+    posted: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        posted.update(session.scalars(select(GLEntry.document_number).distinct().where(
+            GLEntry.company_id == loaded.company_id,
+            GLEntry.document_number.in_(wanted[start:start + 500]),
+            GLEntry.document_type == rules.PAYMENT)))
+    found += [rules.Problem(line_number, "documentNumber",
+                            numbering.already_posted_message(number, series.code))
+              for line_number, number in lines if number in posted]
+    return found
 
 
 def _refuse(problems: Sequence[rules.Problem]) -> Invalid:
@@ -248,7 +276,8 @@ def _plan(loaded: _Journal, numbers: NextNumbers) -> rules.Plan:
 def test_report(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> list[ProblemRead]:
     """Every problem of the journal, journal-wide ones first, then by line number."""
     with paused_gc(), db.reading() as session:
-        problems = _problems(_load(session, company_id, journal_id))
+        loaded = _load(session, company_id, journal_id)
+        problems = _problems(loaded, session)
     problems.sort(key=lambda p: (p.line_number is not None, p.line_number or 0))
     return [ProblemRead(line_number=p.line_number, field=p.field, message=p.message)
             for p in problems]
@@ -263,7 +292,7 @@ def preview(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> Posti
     """The entries posting would write now, per table. Reads a snapshot; writes nothing."""
     with paused_gc(), db.reading() as session:
         loaded = _load(session, company_id, journal_id)
-        problems = _problems(loaded)
+        problems = _problems(loaded, session)
         if problems:
             raise _refuse(problems)
         plan = _plan(loaded, next_numbers(session, company_id))
@@ -395,7 +424,7 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
         if expected_lines is not None:
             _check_lines(session, company_id, journal_id, expected_lines)
         loaded = _load(session, company_id, journal_id)
-        problems = _problems(loaded)
+        problems = _problems(loaded, session)
         if problems:
             raise _refuse(problems)
         report("checked")
