@@ -153,7 +153,7 @@ def test_round_trip_through_the_command_line(demo_db: Path, tmp_path: Path) -> N
     result = python_m_app("import", first, "--db", empty, "--company", "Copy Co", "--create")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ("Imported into Copy Co (new company): 2 journals, 7 payment "
-                             "lines; created 9 accounts, 1 number series, 20 customers, "
+                             "lines; created 9 accounts, 2 number series, 20 customers, "
                              "50 sales invoices.\n")
     second = python_m_app("export", "--db", empty)  # the only company: --company left out
     assert second.returncode == 0

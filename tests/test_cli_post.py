@@ -27,10 +27,11 @@ def test_preview_then_post_then_reverse(tmp_path: Path, capsys: object) -> None:
     assert "nothing has been posted" in out and "G/L Entry" in out and "14" in out
     assert main(["post", "--db", str(path), "BANK"]) == 0
     out = capsys.readouterr().out  # type: ignore[attr-defined]
-    assert out.startswith("G/L Register 1 (CASHRCPT, journal BANK): G/L entries 1..14")
-    assert main(["reverse", "--db", str(path), "1"]) == 0
+    # Registers 1-50 are the demo's 50 invoices (each posts its G/L side).
+    assert out.startswith("G/L Register 51 (CASHRCPT, journal BANK): G/L entries 101..114")
+    assert main(["reverse", "--db", str(path), "51"]) == 0
     out = capsys.readouterr().out  # type: ignore[attr-defined]
-    assert "Reversed G/L Register 1; 6 entries reopened." in out
+    assert "Reversed G/L Register 51; 6 entries reopened." in out
 
 
 def test_errors_are_one_line_each_with_a_failing_exit(tmp_path: Path) -> None:

@@ -117,6 +117,9 @@ class Company(Record):
     # (No foreign key: SQLite cannot add one without rebuilding the company table, whose
     # rebuild would cascade; the companies service checks the account.)
     payment_discount_account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid())
+    # Where a sales invoice's G/L side is credited (sales, or opening balances for invoices
+    # that came from elsewhere); its debit goes to the customer's receivables account.
+    invoice_account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid())
 
 
 class NumberSeries(Record):
@@ -129,6 +132,8 @@ class NumberSeries(Record):
     starting_number: Mapped[str] = mapped_column(String(20))
     last_number_used: Mapped[str] = mapped_column(String(20), default="")
     increment_by: Mapped[int] = mapped_column(Integer, default=1)
+    # BC's Manual Nos.: a journal line may carry a number that does not continue the series.
+    manual_numbers: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Account(Record):

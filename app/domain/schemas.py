@@ -321,6 +321,7 @@ class NumberSeriesCreate(ApiInput):
     starting_number: RequiredCode20
     last_number_used: Code20 = ""
     increment_by: int = Field(1, ge=1, le=1_000_000)
+    manual_numbers: bool = True
 
 
 class NumberSeriesUpdate(ApiPatch):
@@ -329,6 +330,7 @@ class NumberSeriesUpdate(ApiPatch):
     starting_number: RequiredCode20 | None = None
     last_number_used: Code20 | None = None
     increment_by: int | None = Field(None, ge=1, le=1_000_000)
+    manual_numbers: bool | None = None
 
 
 class NumberSeriesRead(ApiRead):
@@ -337,6 +339,7 @@ class NumberSeriesRead(ApiRead):
     starting_number: str
     last_number_used: str
     increment_by: int
+    manual_numbers: bool = True
 
 
 # --- sales invoice (posted, open) ----------------------------------------------------------
@@ -514,6 +517,7 @@ class CompanyArchive(ApiModel):
     # entry numbers): G/L registers and entries, customer ledger and detailed entries, and
     # the journal lines' applications.
     payment_discount_account_id: uuid.UUID | None = None
+    invoice_account_id: uuid.UUID | None = None
     ledger_rows: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
 
     @property

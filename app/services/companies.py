@@ -185,6 +185,7 @@ def delete_archived(db: Database, company_id: uuid.UUID, *, version: int | None,
             journals=[journals.archive_of(session, j, applications=False)
                       for j in rows(Journal, Journal.code)],
             payment_discount_account_id=company.payment_discount_account_id,
+            invoice_account_id=company.invoice_account_id,
             ledger_rows=ledger_common.archive_ledgers(session, company_id),
         )
         if only_if_empty and (archive.number_series or archive.accounts or archive.customers
@@ -208,7 +209,8 @@ def restore(db: Database, archive: CompanyArchive) -> CompanyRead:
             work_date=company.work_date, allow_posting_from=company.allow_posting_from,
             allow_posting_to=company.allow_posting_to,
             receipts_number_series_code=archive.receipts_number_series_code,
-            payment_discount_account_id=archive.payment_discount_account_id)],
+            payment_discount_account_id=archive.payment_discount_account_id,
+            invoice_account_id=archive.invoice_account_id)],
             _duplicate(company.name), field="name")
         cid = company.id
         insert_exact(session, NumberSeries, [

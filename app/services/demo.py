@@ -73,6 +73,7 @@ def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
             number=number, display_name=title, category=category,
             account_type=kind, direct_posting=direct))
     posting.set_payment_discount_account(db, cid, "9250")
+    posting.set_invoice_account(db, cid, "6110")  # invoices credit sales, debit receivables
     number_series.create(db, cid, NumberSeriesCreate(
         code="GJNL-RCPT", description="Cash receipts", starting_number="G02001"))
     number_series.set_receipts_default(db, cid, "GJNL-RCPT")
@@ -105,8 +106,12 @@ def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
     bank = journals.create(db, cid, JournalCreate(
         code="BANK", display_name="Receipts to the checking account",
         balancing_account_number="2910"))
+    # Each journal its own series: two journals on one series posted the same numbers twice.
+    number_series.create(db, cid, NumberSeriesCreate(
+        code="GJNL-CASH", description="Cash at the counter", starting_number="C02001"))
     journals.create(db, cid, JournalCreate(
-        code="CASH", display_name="Cash received at the counter", balancing_account_number="2940"))
+        code="CASH", display_name="Cash received at the counter", balancing_account_number="2940",
+        number_series_code="GJNL-CASH"))
     for invoice in open_invoices[:6]:
         payments.create(db, cid, bank.id, PaymentCreate(
             customer_number=invoice.customer_number, amount=-invoice.remaining_amount,

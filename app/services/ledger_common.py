@@ -33,6 +33,7 @@ from sqlalchemy.sql.expression import TableClause, column, table
 
 from app.db.changes import note_statement
 from app.db.models import (
+    Account,
     Company,
     CustLedgerEntry,
     DetailedCustLedgEntry,
@@ -42,8 +43,9 @@ from app.db.models import (
     PaymentApplication,
     SalesInvoice,
 )
+from app.domain import invoicing
 from app.domain.errors import Conflict
-from app.domain.money import to_cents
+from app.domain.money import from_cents, to_cents
 from app.domain.posting import APPLICATION, INITIAL_ENTRY, INVOICE
 
 
@@ -90,8 +92,117 @@ def write_invoice_entry(session: Session, invoice: SalesInvoice) -> CustLedgerEn
         sales_invoice_id=invoice.id, reversed=False)
     session.add(entry)
     session.flush()
+    register = _write_invoice_gl(session, invoice, entry)
     _write_invoice_details(session, invoice, entry)
+    if register is not None:
+        session.flush()
     return entry
+
+
+_REGISTER_KEY = "ledgerdesk.invoice_register"
+
+
+def _invoice_register(session: Session, company_id: uuid.UUID, first_gl: int,
+                      last_gl: int, cust_number: int) -> GLRegister:
+    """The register of this transaction's invoices (an import of 10,000 invoices is one
+    register): created for the first, extended for the next ones."""
+    registers: dict[uuid.UUID, GLRegister] = session.info.setdefault(_REGISTER_KEY, {})
+    register = registers.get(company_id)
+    if register is not None and register in session and register.to_entry_number == \
+            first_gl - 1:
+        register.to_entry_number = last_gl
+        register.from_cust_entry_number = min(register.from_cust_entry_number or cust_number,
+                                              cust_number)
+        register.to_cust_entry_number = max(register.to_cust_entry_number or cust_number,
+                                            cust_number)
+        return register
+    from app.services.posting import current_user
+
+    register = GLRegister(
+        company_id=company_id, number=next_numbers(session, company_id).register,
+        from_entry_number=first_gl, to_entry_number=last_gl,
+        from_cust_entry_number=cust_number, to_cust_entry_number=cust_number,
+        journal_code="", source_code=invoicing.INVOICE_SOURCE_CODE, user_id=current_user(),
+        reversed=False)
+    session.add(register)
+    session.flush()
+    registers[company_id] = register
+    return register
+
+
+def _invoice_accounts(session: Session, invoice: SalesInvoice
+                      ) -> tuple[Account, Account] | None:
+    """(receivables, counter account) of an invoice; None when either is not set up (the
+    invoice then has no G/L side, as before the company's invoice account was set)."""
+    company = session.get(Company, invoice.company_id)
+    receivables_id = invoice.customer.receivables_account_id
+    if company is None or company.invoice_account_id is None or receivables_id is None:
+        return None
+    receivables = session.get(Account, receivables_id)
+    counter = session.get(Account, company.invoice_account_id)
+    if receivables is None or counter is None:
+        return None
+    return receivables, counter
+
+
+def _write_invoice_gl(session: Session, invoice: SalesInvoice,
+                      entry: CustLedgerEntry) -> GLRegister | None:
+    """Debit receivables, credit the invoice account, under this transaction's invoice
+    register; the customer entry belongs to that register."""
+    accounts = _invoice_accounts(session, invoice)
+    if accounts is None:
+        return None
+    receivables, counter = accounts
+    lines = invoicing.invoice_gl_lines(invoice.number, to_cents(invoice.total_amount_including_tax),
+                                       to_cents(invoice.remaining_amount))
+    first = next_numbers(session, invoice.company_id).gl_entry
+    register = _invoice_register(session, invoice.company_id, first, first + len(lines) - 1,
+                                 entry.entry_number)
+    _add_gl(session, register, first, invoice.posting_date, invoice.number,
+            invoice.external_document_number, invoice.customer_id, invoice.customer.number,
+            [((receivables if line.side == invoicing.RECEIVABLES else counter), line.amount,
+              line.description) for line in lines])
+    entry.register_id = register.id
+    return register
+
+
+def _add_gl(session: Session, register: GLRegister, first: int, posting_date: date,
+            document_number: str, external: str, customer_id: uuid.UUID,
+            customer_number: str, lines: Sequence[tuple[Account, int, str]]) -> None:
+    for offset, (account, amount, description) in enumerate(lines):
+        session.add(GLEntry(
+            company_id=register.company_id, entry_number=first + offset,
+            register_id=register.id, posting_date=posting_date, document_type=INVOICE,
+            document_number=document_number, external_document_number=external,
+            account_id=account.id, account_number=account.number, description=description,
+            amount=from_cents(amount), source_type="Customer", source_id=customer_id,
+            source_number=customer_number, reversed=False))
+    session.flush()
+
+
+def _reverse_invoice_gl(session: Session, entry: CustLedgerEntry, posting_date: date) -> None:
+    """Take an invoice's G/L side back out (its edit before any payment, or its delete): the
+    net of its entries per account, negated, under this transaction's invoice register. The
+    original entries stay (an audit trail)."""
+    if entry.register_id is None:
+        return
+    nets = session.execute(
+        select(GLEntry.account_id, func.sum(GLEntry.amount))
+        .where(GLEntry.company_id == entry.company_id, GLEntry.document_type == INVOICE,
+               GLEntry.document_number == entry.document_number,
+               GLEntry.source_id == entry.customer_id)
+        .group_by(GLEntry.account_id).order_by(GLEntry.account_id)).all()
+    lines = [(session.get(Account, account_id), -to_cents(Decimal(total)),
+              f"Invoice {entry.document_number}, changed") for account_id, total in nets
+             if total]
+    if not lines:
+        return
+    first = next_numbers(session, entry.company_id).gl_entry
+    register = _invoice_register(session, entry.company_id, first, first + len(lines) - 1,
+                                 entry.entry_number)
+    _add_gl(session, register, first, posting_date, entry.document_number,
+            entry.external_document_number, entry.customer_id, entry.customer_number,
+            [(a, amount, text) for a, amount, text in lines if a is not None])
 
 
 def _write_invoice_details(session: Session, invoice: SalesInvoice,
@@ -99,7 +210,7 @@ def _write_invoice_details(session: Session, invoice: SalesInvoice,
     common = {"company_id": invoice.company_id, "cust_ledger_entry_id": entry.id,
               "posting_date": invoice.posting_date, "document_type": INVOICE,
               "document_number": invoice.number, "customer_id": invoice.customer_id,
-              "unapplied": False}
+              "unapplied": False, "register_id": entry.register_id}
     session.add(DetailedCustLedgEntry(entry_type=INITIAL_ENTRY,
                                       amount=invoice.total_amount_including_tax, **common))
     paid_before = invoice.remaining_amount - invoice.total_amount_including_tax
@@ -114,9 +225,17 @@ def invoice_entry(session: Session, invoice_id: uuid.UUID) -> CustLedgerEntry | 
 
 
 def _is_posted_against(session: Session, entry: CustLedgerEntry) -> bool:
-    return session.scalar(select(func.count()).select_from(DetailedCustLedgEntry).where(
-        DetailedCustLedgEntry.cust_ledger_entry_id == entry.id,
-        DetailedCustLedgEntry.register_id.is_not(None))) != 0
+    """Whether a posting (not the invoice's own register) wrote detailed entries on it."""
+    where = [DetailedCustLedgEntry.cust_ledger_entry_id == entry.id,
+             DetailedCustLedgEntry.register_id.is_not(None)]
+    if entry.register_id is not None:
+        where.append(DetailedCustLedgEntry.register_id != entry.register_id)
+    return session.scalar(select(func.count()).select_from(DetailedCustLedgEntry)
+                          .where(*where)) != 0
+
+
+_GL_FIELDS = frozenset({"total_amount_including_tax", "remaining_amount", "customer_id",
+                        "customer_number", "posting_date", "number"})
 
 
 def sync_invoice_entry(session: Session, invoice: SalesInvoice, changed: Iterable[str]) -> None:
@@ -132,6 +251,10 @@ def sync_invoice_entry(session: Session, invoice: SalesInvoice, changed: Iterabl
         raise Conflict(f"You cannot change the amounts, customer or posting date of sales "
                        f"invoice {invoice.number} because payments have been posted against "
                        f"it (customer ledger entry {entry.entry_number}).", field="number")
+    posted_against = _is_posted_against(session, entry)
+    regl = not posted_against and bool(_GL_FIELDS & set(changed))
+    if regl:  # its G/L side follows: the old one out, the new one in
+        _reverse_invoice_gl(session, entry, entry.posting_date)
     entry.customer_id = invoice.customer_id
     entry.customer_number = invoice.customer.number
     entry.posting_date = invoice.posting_date
@@ -141,7 +264,7 @@ def sync_invoice_entry(session: Session, invoice: SalesInvoice, changed: Iterabl
     entry.due_date = invoice.due_date
     entry.pmt_discount_date = invoice.payment_discount_date
     entry.original_pmt_disc_possible = invoice.payment_discount_amount
-    if _is_posted_against(session, entry):
+    if posted_against:
         return
     entry.amount = invoice.total_amount_including_tax
     entry.remaining_amount = invoice.remaining_amount
@@ -151,7 +274,12 @@ def sync_invoice_entry(session: Session, invoice: SalesInvoice, changed: Iterabl
     session.execute(sql_delete(DetailedCustLedgEntry)
                     .where(DetailedCustLedgEntry.cust_ledger_entry_id == entry.id))
     session.flush()
+    if regl or entry.register_id is None:
+        if regl:
+            entry.register_id = None
+        _write_invoice_gl(session, invoice, entry)
     _write_invoice_details(session, invoice, entry)
+    session.flush()
 
 
 def delete_invoice_entry(session: Session, invoice: SalesInvoice) -> None:
@@ -168,6 +296,7 @@ def delete_invoice_entry(session: Session, invoice: SalesInvoice) -> None:
         raise Conflict(f"You cannot delete sales invoice {invoice.number} because payments "
                        f"have been posted against it (customer ledger entry "
                        f"{entry.entry_number}).", field="number")
+    _reverse_invoice_gl(session, entry, entry.posting_date)
     session.execute(sql_delete(DetailedCustLedgEntry)
                     .where(DetailedCustLedgEntry.cust_ledger_entry_id == entry.id))
     session.delete(entry)

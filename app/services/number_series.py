@@ -23,6 +23,7 @@ def to_read(series: NumberSeries) -> NumberSeriesRead:
         id=series.id, version=series.version, last_modified_date_time=series.last_modified,
         code=series.code, description=series.description, starting_number=series.starting_number,
         last_number_used=series.last_number_used, increment_by=series.increment_by,
+        manual_numbers=series.manual_numbers,
     )
 
 

@@ -51,6 +51,7 @@ from app.db.models import (
     SalesInvoice,
     utc_now,
 )
+from app.domain import invoicing, numbering
 from app.domain import posting as rules
 from app.domain.errors import Conflict, FieldError, Invalid, NotFound
 from app.domain.ledger_schemas import (
@@ -226,9 +227,37 @@ def _raw_form(session: Session) -> Any:
     return db_form(session, Customer.__table__.c.id)
 
 
-def _problems(loaded: _Journal) -> list[rules.Problem]:
-    return rules.check_journal(loaded.setup, loaded.lines, loaded.customers, loaded.accounts,
-                               loaded.entries)
+def _problems(loaded: _Journal, session: Session | None = None) -> list[rules.Problem]:
+    problems = rules.check_journal(loaded.setup, loaded.lines, loaded.customers,
+                                   loaded.accounts, loaded.entries)
+    if session is not None:
+        problems += _series_problems(session, loaded)
+    return problems
+
+
+def _series_problems(session: Session, loaded: _Journal) -> list[rules.Problem]:
+    """With a No. Series on the journal: the lines' numbers continue it (BC's
+    CheckDocNoBasedOnNoSeries), and no number is posted twice."""
+    series = loaded.journal.number_series
+    if series is None:
+        return []
+    lines = [(line.line_number, line.document_number) for line in loaded.lines
+             if not rules.is_skipped(line)]
+    found = [rules.Problem(line_number, "documentNumber", message)
+             for line_number, message in numbering.series_problems(
+                 lines, series_code=series.code, next_number=number_series.peek_next(series),
+                 increment_by=series.increment_by, manual_numbers=series.manual_numbers)]
+    wanted = sorted({number for _, number in lines if number})
+    posted: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        posted.update(session.scalars(select(GLEntry.document_number).distinct().where(
+            GLEntry.company_id == loaded.company_id,
+            GLEntry.document_number.in_(wanted[start:start + 500]),
+            GLEntry.document_type == rules.PAYMENT)))
+    found += [rules.Problem(line_number, "documentNumber",
+                            numbering.already_posted_message(number, series.code))
+              for line_number, number in lines if number in posted]
+    return found
 
 
 def _refuse(problems: Sequence[rules.Problem]) -> Invalid:
@@ -248,7 +277,8 @@ def _plan(loaded: _Journal, numbers: NextNumbers) -> rules.Plan:
 def test_report(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> list[ProblemRead]:
     """Every problem of the journal, journal-wide ones first, then by line number."""
     with paused_gc(), db.reading() as session:
-        problems = _problems(_load(session, company_id, journal_id))
+        loaded = _load(session, company_id, journal_id)
+        problems = _problems(loaded, session)
     problems.sort(key=lambda p: (p.line_number is not None, p.line_number or 0))
     return [ProblemRead(line_number=p.line_number, field=p.field, message=p.message)
             for p in problems]
@@ -263,7 +293,7 @@ def preview(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> Posti
     """The entries posting would write now, per table. Reads a snapshot; writes nothing."""
     with paused_gc(), db.reading() as session:
         loaded = _load(session, company_id, journal_id)
-        problems = _problems(loaded)
+        problems = _problems(loaded, session)
         if problems:
             raise _refuse(problems)
         plan = _plan(loaded, next_numbers(session, company_id))
@@ -395,7 +425,7 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
         if expected_lines is not None:
             _check_lines(session, company_id, journal_id, expected_lines)
         loaded = _load(session, company_id, journal_id)
-        problems = _problems(loaded)
+        problems = _problems(loaded, session)
         if problems:
             raise _refuse(problems)
         report("checked")
@@ -693,6 +723,35 @@ def set_payment_discount_account_in(session: Session, company: Company,
     touch(company)
 
 
+def set_invoice_account(db: Database, company_id: uuid.UUID,
+                        account_number: str | None) -> None:
+    """Where sales invoices credit their G/L side (sales, or opening balances); the debit
+    goes to each customer's receivables account. Invoices written from now on post it."""
+    with db.transaction() as session:
+        company = get_company(session, company_id)
+        account = resolve_by_id_or_number(
+            session, Account, company_id, None, (account_number or "").strip().upper() or None,
+            id_field="invoiceAccountId", number_field="invoiceAccountNumber",
+            label="G/L Account")
+        if account is not None:
+            problems = rules.account_problems(_gl_account(account), "invoiceAccountNumber",
+                                              direct=False)
+            if problems:
+                raise Invalid(problems[0].message, field=problems[0].field)
+        company.invoice_account_id = account.id if account else None
+        touch(company)
+
+
+def invoice_account(db: Database, company_id: uuid.UUID) -> str:
+    """The number of the company's invoice account ('' when none is set)."""
+    with db.reading() as session:
+        company = get_company(session, company_id)
+        if company.invoice_account_id is None:
+            return ""
+        account = session.get(Account, company.invoice_account_id)
+        return account.number if account else ""
+
+
 def payment_discount_account(db: Database, company_id: uuid.UUID) -> str:
     """The number of the company's payment discount account ('' when none is set)."""
     with db.reading() as session:
@@ -725,6 +784,8 @@ def _reverse_in(session: Session, company_id: uuid.UUID, register_number: int,
     lock_company(session, company_id)
     company = get_company(session, company_id)
     original = _register(session, company_id, register_number)
+    if original.source_code == invoicing.INVOICE_SOURCE_CODE:
+        raise Invalid(invoicing.reversal_message(register_number), field="number")
     if original.reversed or original.reversal_of_register_id is not None:
         raise Invalid(f"You cannot reverse G/L Register No. {register_number} because the "
                       "register has already been involved in a reversal.", field="number")

@@ -22,6 +22,7 @@ from app.domain.schemas import (
     JournalCreate,
     PaymentCreate,
     SalesInvoiceCreate,
+    SalesInvoiceUpdate,
 )
 from app.services import (
     accounts,
@@ -59,9 +60,10 @@ def _company(db: Database) -> tuple[object, object, list[object]]:
         name=f"P{next(_names)}", work_date=BASE, allow_posting_from=date(2026, 1, 1),
         allow_posting_to=date(2026, 12, 31)))
     cid = company.id
-    for number, direct in (("2310", False), ("2910", True), ("9250", True)):
+    for number, direct in (("2310", False), ("2910", True), ("9250", True), ("6110", False)):
         accounts.create(db, cid, AccountCreate(number=number, direct_posting=direct))
     posting.set_payment_discount_account(db, cid, "9250")
+    posting.set_invoice_account(db, cid, "6110")
     made = [customers.create(db, cid, CustomerCreate(
         number=f"C{i}", display_name=f"Customer {i}", receivables_account_number="2310"))
         for i in range(3)]
@@ -104,6 +106,12 @@ def _check_invariants(db: Database, cid: object) -> None:
                                          .where(GLEntry.source_id == customer_id,
                                                 GLEntry.account_number == "2310")) or 0
             assert Decimal(posted) == Decimal(receivables)
+        # The books reconcile: the receivables account's G/L balance is the sum of the
+        # balances of the customers that use it (invoices post their G/L side).
+        receivables_total = session.scalar(select(func.coalesce(func.sum(GLEntry.amount), 0))
+                                           .where(GLEntry.company_id == cid,
+                                                  GLEntry.account_number == "2310")) or 0
+        assert Decimal(receivables_total) == sum(balances.values(), Decimal(0))
         # No remaining amount changes sign or exceeds its original.
         for entry in session.scalars(select(CustLedgerEntry).where(
                 CustLedgerEntry.company_id == cid)):
@@ -117,19 +125,47 @@ def _check_invariants(db: Database, cid: object) -> None:
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(invoice_specs=st.lists(invoice_st, min_size=1, max_size=10),
-       line_specs=st.lists(line_st, min_size=1, max_size=8))
+       line_specs=st.lists(line_st, min_size=1, max_size=8),
+       edits=st.lists(st.tuples(st.integers(0, 9), st.sampled_from(["amount", "customer",
+                                                                     "delete"]),
+                                st.integers(1, 500_000)), max_size=3))
 def test_post_and_reverse_invariants(db: Database, invoice_specs: list[tuple[int, ...]],
-                                     line_specs: list[tuple[object, ...]]) -> None:
+                                     line_specs: list[tuple[object, ...]],
+                                     edits: list[tuple[int, str, int]]) -> None:
     cid, journal_id, _made = _company(db)
     numbers = []
+    made_invoices = []
     for k, (customer, total, day, per_mille, disc_day) in enumerate(invoice_specs):
         number = f"I{k}"
-        invoices.create(db, cid, SalesInvoiceCreate(  # type: ignore[arg-type]
+        made_invoices.append(invoices.create(db, cid, SalesInvoiceCreate(  # type: ignore[arg-type]
             number=number, customer_number=f"C{customer}", invoice_date=BASE + timedelta(day),
             total_amount_including_tax=Decimal(total) / 100,
             payment_discount_amount=Decimal(total * per_mille // 1000) / 100,
-            payment_discount_date=BASE + timedelta(disc_day)))
+            payment_discount_date=BASE + timedelta(disc_day))))
         numbers.append((number, f"C{customer}"))
+    # Invoices edited or deleted before any payment: their G/L side follows.
+    deleted: set[object] = set()
+    for index, kind, value in edits:
+        target = made_invoices[index % len(made_invoices)]
+        if target.id in deleted:
+            continue
+        invoice = invoices.get(db, cid, target.id)  # type: ignore[arg-type]
+        with contextlib.suppress(Invalid):
+            if kind == "delete":
+                invoices.delete(db, cid, invoice.id, version=invoice.version)  # type: ignore[arg-type]
+                deleted.add(invoice.id)
+                numbers = [(n, c) for n, c in numbers if n != invoice.number]
+            elif kind == "amount":
+                invoices.update(db, cid, invoice.id, SalesInvoiceUpdate(  # type: ignore[arg-type]
+                    total_amount_including_tax=Decimal(value) / 100,
+                    remaining_amount=Decimal(value) / 100,
+                    payment_discount_amount=Decimal(0)), version=invoice.version)
+            else:
+                new_customer = f"C{value % 3}"
+                invoices.update(db, cid, invoice.id, SalesInvoiceUpdate(  # type: ignore[arg-type]
+                    customer_number=new_customer), version=invoice.version)
+                numbers = [(n, new_customer if n == invoice.number else c) for n, c in numbers]
+        _check_invariants(db, cid)
     for k, (customer, amount, day, mode, targets) in enumerate(line_specs):
         mine = [n for n, c in numbers if c == f"C{customer}"]
         line = payments.create(db, cid, journal_id, PaymentCreate(  # type: ignore[arg-type]

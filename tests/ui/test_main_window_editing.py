@@ -399,7 +399,7 @@ def test_delete_key_on_master_data_and_undo_from_the_window(
     from app.ui.window_editing import VIEW_OF_KIND
 
     record = {"account": lambda: next(a for a in accounts.list_all(db, demo.id)
-                                      if a.number == "6110"),
+                                      if a.number == "2920"),
               "invoice": lambda: invoices.list_all(db, demo.id)[-1],
               "company": lambda: demo}[kind]()
     listed = {"account": lambda: accounts.list_all(db, demo.id),

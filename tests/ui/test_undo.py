@@ -272,7 +272,7 @@ def test_master_data_delete_undo_exact(ops: Operations, db: Database, demo: Comp
     from app.services import accounts, invoices
 
     record = {"account": lambda: next(a for a in accounts.list_all(db, demo.id)
-                                      if a.number == "6110"),  # unused (9250: discounts)
+                                      if a.number == "2920"),  # unused (6110: sales)
               "customer": lambda: customers.list_all(db, demo.id)[-1],
               "invoice": lambda: invoices.list_all(db, demo.id)[-1]}[kind]()
     before = dump(db, entry_numbers=False)  # a restored invoice's entry gets a new number
