@@ -329,8 +329,13 @@ def _journals(db: Database, call: Call, opts: Options, company_id: uuid.UUID, ke
     if deeper:
         raise not_found_url(call.path)
     if sub == "customerPayments":
-        return _payments(db, call, opts, company_id, journal_id,
-                         _uuid(sub_key, sub) if sub_key is not None else None)
+        try:
+            return _payments(db, call, opts, company_id, journal_id,
+                             _uuid(sub_key, sub) if sub_key is not None else None)
+        except NotFound as exc:
+            if exc.field == "journalId":  # the URL's journal: 404, not a rule of the body
+                raise ApiError(404, "Internal_RecordNotFound", exc.message) from None
+            raise
     if sub == "account" and sub_key is None:
         if call.method != "GET":
             raise method_not_allowed(call.method, "account")
@@ -343,6 +348,7 @@ def _journals(db: Database, call: Call, opts: Options, company_id: uuid.UUID, ke
     if sub == "Microsoft.NAV.post" and sub_key is None:
         if call.method != "POST":
             raise method_not_allowed(call.method, "Microsoft.NAV.post")
+        journals.get(db, company_id, journal_id)  # an unknown journal: 404
         posting.post(db, company_id, journal_id)
         return Reply(204)
     raise not_found_url(call.path)

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -58,7 +59,7 @@ def test_a_body_over_the_limit_gets_413_and_nothing_is_written(db: Database,
         code, message = error_of(response)
         assert code == "BadRequest_RequestTooLarge" and "1,000 bytes" in message
 
-        def chunks() -> object:  # no Content-Length: the limit holds while reading
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the limit holds while reading
             yield b'{"code": "BIG", "displayName": "'
             for _ in range(20):
                 yield b"x" * 100
