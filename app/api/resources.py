@@ -41,6 +41,7 @@ READ_ONLY_NUMBER = "Control 'balancingAccountNumber' is read-only."
 DEEP_PATCH = ("customerPayments cannot be changed by a PATCH of the journal: deep update is "
               "not supported. PATCH each line at its own URL.")
 MAX_PAGE = lists.MAX_PAGE
+_SAFE = "$'(),:"
 
 ENTITY_SETS = ("companies", "accounts", "customers", "salesInvoices", "customerPaymentJournals",
                "customerPayments", "customerLedgerEntries", "generalLedgerEntries")
@@ -510,7 +511,8 @@ def _list(db: Database, call: Call, opts: Options, kind: str, scope: lists.Scope
     if more:
         query = dict(call.query)
         query["$skiptoken"] = str(opts.skiptoken + len(values))
-        body["@odata.nextLink"] = f"{call.root}{call.path.strip('/')}?{urlencode(query)}"
+        link = urlencode(query, safe=_SAFE)
+        body["@odata.nextLink"] = f"{call.root}{call.path.strip('/')}?{link}"
     return Reply(200, body, headers)
 
 

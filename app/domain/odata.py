@@ -24,6 +24,7 @@ from app.domain.errors import Invalid
 CROSS_FIELD_OR = "The 'OR' operator is not supported on distinct fields on an OData filter."
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le")
 MATCHES = ("startswith", "endswith", "contains")
+_SHOWN = {"close": ")", "open": "(", "comma": ",", "name": "a name"}
 _SWAPPED = {"eq": "eq", "ne": "ne", "gt": "lt", "ge": "le", "lt": "gt", "le": "ge"}
 
 Value = str | int | Decimal | bool | None | uuid.UUID | date | datetime
@@ -159,7 +160,7 @@ class _Parser:
         if tok is None:
             raise Invalid(f"The $filter ends too early: '{self.text}'.", field="$filter")
         if (kind and tok.kind != kind) or (text and tok.text != text):
-            want = text or kind
+            want = text or _SHOWN.get(kind or "", kind)
             raise Invalid(f"'{want}' was expected in the $filter at position {tok.at + 1}, "
                           f"not '{tok.text}'.", field="$filter")
         self.i += 1
