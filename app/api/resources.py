@@ -252,6 +252,8 @@ def handle(db: Database, call: Call) -> Reply:
 
 
 def _route(db: Database, call: Call) -> Reply:
+    if call.path.strip("/") == "$batch":
+        raise method_not_allowed(call.method, "$batch")
     segments = parse_path(call.path, call.version)
     if not segments or segments[0][0] != "companies":
         raise not_found_url(call.path)
