@@ -292,7 +292,7 @@ def _route(db: Database, call: Call) -> Reply:
 
 
 def _int_key(text: str, what: str) -> int:
-    if not text.isdigit():
+    if not text.isdigit() or len(text) > 18:
         raise ApiError(400, "BadRequest_InvalidRequestUrl",
                        f"The key of {what} must be a whole number, not '{text}'.")
     return int(text)

@@ -48,6 +48,7 @@ from app.db.models import (
 )
 from app.domain import odata as q
 from app.domain.errors import Invalid, NotFound
+from app.domain.money import MAX_AMOUNT
 from app.domain.schemas import ApiModel
 from app.services import accounts, companies, customers, invoices, journals, ledgers, payments
 from app.services.browse import HIGHEST
@@ -239,13 +240,16 @@ def _coerce(prop: str, column: Any, value: q.Value) -> Any:
         if isinstance(kind, Money):
             if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
                 raise ValueError
-            return Decimal(str(value))
+            amount = Decimal(str(value))
+            if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+                raise ValueError
+            return amount
         if isinstance(kind, Boolean):
             if not isinstance(value, bool):
                 raise ValueError
             return value
         if isinstance(kind, Integer):
-            if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**63:
                 raise ValueError
             return value
         if isinstance(kind, Date):

@@ -330,3 +330,46 @@ def test_lines_of_an_unknown_journal_are_not_found(api: Api) -> None:
     for response in (api.get(url), api.post(url, {"amount": -1})):
         assert response.status_code == 404
         assert error_of(response)[0] == "Internal_RecordNotFound"
+
+
+def test_out_of_range_keys_and_values_are_refused(api: Api) -> None:
+    huge = "9" * 30
+    assert api.get(f"{api.base}/generalLedgerEntries({huge})").status_code == 400
+    for text in (f"entryNumber eq {huge}", f"amount eq {huge}"):
+        response = api.get(f"{api.base}/customerLedgerEntries", params={"$filter": text})
+        assert response.status_code == 400 and "does not fit the property" in \
+            error_of(response)[1]
+
+
+def test_environment_problems_and_bugs_get_plain_messages(api: Api) -> None:
+    import pytest
+
+    from app.domain.errors import DatabaseBusy, DiskFull
+
+    patcher = pytest.MonkeyPatch()
+    try:
+        def busy(*_a: object, **_k: object) -> None:
+            raise DatabaseBusy("The database is locked by another program; try again.")
+        patcher.setattr(journals, "get", busy)
+        response = api.get(api.bank)
+        assert response.status_code == 503 and response.headers["retry-after"] == "1"
+        assert error_of(response) == ("Internal_DatabaseBusy",
+                                      "The database is locked by another program; try again.")
+
+        def full(*_a: object, **_k: object) -> None:
+            raise DiskFull("The disk is full: nothing was saved.")
+        patcher.setattr(journals, "get", full)
+        response = api.get(api.bank)
+        assert response.status_code == 500
+        assert error_of(response) == ("Internal_DiskFull", "The disk is full: nothing was saved.")
+
+        def bug(*_a: object, **_k: object) -> None:
+            raise RuntimeError("a bug with a secret path /home/x")
+        patcher.setattr(journals, "get", bug)
+        response = api.get(api.bank)
+        assert response.status_code == 500
+        code, message = error_of(response)
+        assert code == "Internal_ServerError" and "secret" not in message
+        assert "Traceback" not in response.text
+    finally:
+        patcher.undo()
