@@ -280,6 +280,9 @@ class MainWindow(QMainWindow):
         from app.ui.posting.window import WindowPosting
 
         self.posting = WindowPosting(self)
+        from app.ui.api_server import install as install_api_server
+
+        install_api_server(self)  # Tools menu: the local API (app/ui/api_server.py)
         self._enable_journal_actions()
 
     def _build_status_bar(self) -> None:

@@ -32,7 +32,6 @@ def test_the_document_is_served_and_follows_the_models(api: Api) -> None:
                      headers={"Host": "evil.example"}).status_code == 403
 
 
-@pytest.mark.slow
 def test_fuzzing_the_document_gives_no_5xx(api: Api) -> None:
     import schemathesis
 
