@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -75,7 +75,9 @@ class EntitySet:
     default_order: tuple[str, ...]
     base: Callable[[Session, Scope], Any]
     read: Callable[[Session, Scope, Any], ApiModel]
-    properties: tuple[str, ...] = field(default=())
+    # A unique column within the scope: a page is read as its keys first (from an index,
+    # skipping index entries, not table rows), then the rows of those keys.
+    key_column: Any = None
 
 
 def _company_scope(scope: Scope) -> uuid.UUID:
@@ -197,7 +199,8 @@ ENTITY_SETS: dict[str, EntitySet] = {s.name: s for s in (
          "description": Payment.description, "comment": Payment.comment,
          "lastModifiedDateTime": Payment.last_modified},
         # Line numbers are unique in a journal, and every payment list is of one journal.
-        (Payment.line_number,), ("lineNumber",), _payment_base, _payment_read),
+        (Payment.line_number,), ("lineNumber",), _payment_base, _payment_read,
+        key_column=Payment.line_number),
     EntitySet(
         "generalLedgerEntries",
         {"id": GLEntry.id, "entryNumber": GLEntry.entry_number,
@@ -371,9 +374,24 @@ def list_page(db: Database, entity_name: str, scope: Scope, *, filter: q.Node | 
         if filter is not None:
             stmt = stmt.where(where_of(entity, filter))
         stmt = stmt.order_by(*_order(entity, orderby or [])).offset(skip).limit(limit + 1)
-        rows = list(session.execute(stmt))
+        if entity.key_column is not None:
+            rows = _by_keys(session, entity, stmt)
+        else:
+            rows = list(session.execute(stmt))
         items = [entity.read(session, scope, row) for row in rows[:limit]]
         return Page(items, len(rows) > limit)
+
+
+def _by_keys(session: Session, entity: EntitySet, stmt: Any) -> list[Any]:
+    """The page's keys from the index, then their rows (in the keys' order)."""
+    key = entity.key_column
+    keys = list(session.scalars(stmt.with_only_columns(key)))
+    rows: dict[Any, Any] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows.update((getattr(row[0], key.key), row) for row in session.execute(
+            stmt.limit(None).offset(None).order_by(None).where(key.in_(chunk))))
+    return [rows[k] for k in keys if k in rows]
 
 
 def get_one(db: Database, entity_name: str, scope: Scope, key: Any) -> ApiModel:
