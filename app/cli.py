@@ -102,7 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
                            help="create the company (named by --company) if it does not exist")
     do_import.set_defaults(handler=_cmd_import)
 
+    _register_serve(commands)
     return parser
+
+
+def _register_serve(commands: Any) -> None:
+    from app.api.server import register
+
+    register(commands)
 
 
 def open_db(args: argparse.Namespace) -> Database:

@@ -275,6 +275,9 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addActions([self.posting.actionApplyEntries,
                             self.posting.actionPreviewPosting, self.posting.actionPost])
+        from app.ui.api_server import install as install_api_server
+
+        install_api_server(self)  # Tools menu: the local API (app/ui/api_server.py)
         self._enable_journal_actions()
         from app.ui import window_polish
 
