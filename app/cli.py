@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="create the company (named by --company) if it does not exist")
     do_import.set_defaults(handler=_cmd_import)
 
+    from app import cli_bank
+
+    cli_bank.register(commands, _add_db_option, _add_company_option)
     return parser
 
 
