@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     do_import.set_defaults(handler=_cmd_import)
 
     _register_serve(commands)
+    from app import cli_bank
+
+    cli_bank.register(commands, _add_db_option, _add_company_option)
     return parser
 
 

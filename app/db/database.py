@@ -28,7 +28,7 @@ from app.domain.changes import ChangeSet
 from app.domain.errors import DomainError, DriverMissing, EnvironmentProblem
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
-SCHEMA_HEAD = "0005_invoice_gl"
+SCHEMA_HEAD = "0006_customer_bank_accounts"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

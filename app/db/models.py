@@ -445,3 +445,55 @@ class ChangeLog(Base):
     origin: Mapped[str] = mapped_column(String(36))  # the writing Database handle's id
     changes: Mapped[str] = mapped_column(String(8000))  # ChangeSet.to_json()
     committed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+# --- bank statements (issue 12) ------------------------------------------------------------
+
+class CustomerBankAccount(Record):
+    """A customer's bank account (BC: Customer Bank Account): the IBAN a statement line's
+    counterparty account is matched against. Stored in electronic form (no spaces)."""
+
+    __tablename__ = "customer_bank_account"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "code"),
+        Index("ix_customer_bank_account_company_id_iban", "company_id", "iban"),
+    )
+
+    company_id: Mapped[uuid.UUID] = company_fk()
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    iban: Mapped[str] = mapped_column(String(50))
+    swift_code: Mapped[str] = mapped_column(String(20), default="")
+
+
+class BankStatementLine(Base):
+    """The import key of a statement line that became a payment line: a re-import (the same
+    or an overlapping statement) skips it, also after the payment line was posted and
+    deleted from the journal. ``payment_id`` is kept without a foreign key for that reason."""
+
+    __tablename__ = "bank_statement_line"
+    __table_args__ = (UniqueConstraint("company_id", "journal_id", "key"),)
+
+    id: Mapped[int] = _int_key()
+    company_id: Mapped[uuid.UUID] = company_fk()
+    journal_id: Mapped[uuid.UUID] = mapped_column(Uuid())  # no FK: outlives the journal too
+    key: Mapped[str] = mapped_column(String(64))  # sha256 hex of the line's identity
+    booking_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    bank_reference: Mapped[str] = mapped_column(String(35), default="")
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid())
+    document_number: Mapped[str] = mapped_column(String(20), default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class BankCsvProfile(Record):
+    """A saved CSV mapping profile (app/io/bank/csv_format.py ``CsvProfile`` as JSON)."""
+
+    __tablename__ = "bank_csv_profile"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    company_id: Mapped[uuid.UUID] = company_fk()
+    name: Mapped[str] = mapped_column(String(50))
+    settings: Mapped[str] = mapped_column(String(4000))

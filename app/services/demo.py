@@ -4,15 +4,19 @@ two customer payment journals with lines. Built through the same services as eve
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 from app.db import Database
+from app.domain.bank import make_iban
+from app.domain.bank_schemas import CustomerBankAccountCreate
 from app.domain.schemas import (
     AccountCreate,
     CompanyCreate,
     CompanyRead,
     CustomerCreate,
+    CustomerRead,
     JournalCreate,
     NumberSeriesCreate,
     PaymentCreate,
@@ -20,6 +24,7 @@ from app.domain.schemas import (
 )
 from app.services import (
     accounts,
+    bank_accounts,
     companies,
     customers,
     invoices,
@@ -59,6 +64,21 @@ def email_domain(display_name: str) -> str:
     return "".join(c for c in display_name.split()[0].lower() if "a" <= c <= "z")
 
 
+def demo_iban(index: int) -> str:
+    """The demo IBAN of the index-th demo customer (German form, valid check digits)."""
+    return make_iban("DE", f"{37040044 + index * 1010:08d}{532013000 + index * 7919:010d}")
+
+
+def demo_bank_accounts(db: Database, company_id: uuid.UUID,
+                       made: list[CustomerRead]) -> None:
+    """Bank accounts with IBANs for the demo customers (all but the last three), so a bank
+    statement matches by IBAN."""
+    for index, customer in enumerate(made[:-3]):
+        bank_accounts.create(db, company_id, CustomerBankAccountCreate(
+            customer_number=customer.number, code="MAIN", name="Main account",
+            iban=demo_iban(index)))
+
+
 def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
                         work_date: date | None = None) -> CompanyRead:
     rnd = random.Random(seed)
@@ -89,6 +109,8 @@ def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
             receivables_account_number="2310",
             blocked="Invoice" if index == 17 else "All" if index == 19 else " ",
         )))
+
+    demo_bank_accounts(db, cid, made)
 
     open_invoices = []
     for index in range(50):
