@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="create the company (named by --company) if it does not exist")
     do_import.set_defaults(handler=_cmd_import)
 
+    from app import cli_db
+
+    cli_db.register(commands)  # python -m app db upgrade|copy|roles
     return parser
 
 
@@ -296,6 +299,13 @@ def _report(exc: Exception) -> int:
         return EXIT_FAILED
     from sqlalchemy.exc import DBAPIError
 
+    from app.db.errors import classify
+
+    orig = getattr(exc, "orig", None)
+    typed = classify(exc) if type(orig).__module__.startswith("psycopg") else None
+    if typed is not None:  # a server's error (a file's keeps its own words below)
+        print(f"error: {typed.message}", file=sys.stderr)
+        return EXIT_FAILED
     if isinstance(exc, DBAPIError):  # the file went bad, locked or read-only while in use
         from app.db.database import database_error_reason
 

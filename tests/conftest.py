@@ -14,6 +14,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.db import Database, open_database
 from app.domain.schemas import CompanyRead
+from tests import backends
+from tests.backends import backend, pg_db, pg_empty_url, pg_server, pg_template, pg_url  # noqa: F401
+
+pytest_configure = backends.configure
+pytest_generate_tests = backends.generate
+
+
+def pytest_report_header() -> str:
+    return backends.header()
 
 WORK_DATE = date(2026, 11, 20)
 
@@ -34,8 +43,11 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path)
+def db(request: pytest.FixtureRequest, backend: str) -> Iterator[Database]:  # noqa: F811
+    if backend == "postgresql":  # tests/backends.py: a fresh server database
+        yield request.getfixturevalue("pg_db")
+        return
+    database = open_database(request.getfixturevalue("db_path"))
     yield database
     database.close()
 

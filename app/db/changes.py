@@ -54,6 +54,17 @@ KEEP_ROWS = 2000  # change_log rows kept; a watcher further behind re-reads ever
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)"
                     r"\s+\"?(\w+)\"?", re.IGNORECASE)
 _INFO_KEY = "ledgerdesk.changes"
+CHANNEL = "ledgerdesk"  # PostgreSQL's NOTIFY channel of committed change-sets
+NOTIFY_LIMIT = 7900  # bytes; PostgreSQL refuses a payload of 8,000 or more
+
+
+def notify_payload(origin: str, log_id: int, changes: ChangeSet) -> str:
+    """What NOTIFY carries: the origin (listeners skip their own), the change_log row and
+    the change-set, its id hints dropped if they would not fit."""
+    body = changes.to_json()
+    if len(body) > NOTIFY_LIMIT - 100:
+        body = changes.to_json(max_ids=0)
+    return f'{{"origin":"{origin}","id":{log_id},"changes":{body}}}'
 
 
 @dataclass
@@ -190,6 +201,10 @@ def log(session: Session, origin: str, changes: ChangeSet) -> None:
             origin=origin, changes=changes.to_json()).returning(ChangeLog.id)).scalar_one()
         if new_id % 100 == 0:
             connection.execute(delete(ChangeLog).where(ChangeLog.id <= new_id - KEEP_ROWS))
+        if connection.dialect.name == "postgresql":  # live refresh: app/db/listen.py
+            connection.execute(text("SELECT pg_notify(:channel, :payload)"),
+                               {"channel": CHANNEL, "payload": notify_payload(
+                                   origin, int(new_id), changes)})
     finally:
         if found is not None:
             connection.info[_INFO_KEY] = found

@@ -25,12 +25,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import changes as change_capture
+from app.db import users
 from app.db.errors import translated
 from app.domain.changes import ChangeSet
 from app.domain.errors import EnvironmentProblem
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
-SCHEMA_HEAD = "0004_change_log"
+SCHEMA_HEAD = "0007_user_ids"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -94,7 +95,9 @@ class Database:
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._listeners: list[Callable[[ChangeSet], None]] = []
         self._captures = change_capture.Captures()
+        self._on_close: list[Callable[[], None]] = []
         change_capture.install(engine)
+        users.install(engine)
 
     # --- transactions ----------------------------------------------------------------------
     @contextmanager
@@ -181,7 +184,14 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` when the handle is closed (a listener thread stops)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
+        callbacks, self._on_close = self._on_close, []
+        for callback in callbacks:
+            callback()
         self.engine.dispose()
 
 
@@ -190,9 +200,13 @@ def open_database(target: str | Path, *, migrate: bool = True) -> Database:
     url, path = _url_for(target)
     if path is not None:
         _prepare_file(path)
-    engine = create_engine(url)
     if _is_sqlite_url(url):
+        engine = create_engine(url)
         _install_sqlite_pragmas(engine)
+    else:
+        from app.db import server  # a database server (PostgreSQL)
+
+        engine = server.create_server_engine(url)
     db = Database(engine, path)
     try:
         revision = current_revision(db)
@@ -200,9 +214,14 @@ def open_database(target: str | Path, *, migrate: bool = True) -> Database:
             if not migrate:
                 raise DatabaseFileError(
                     f"{_name(db)} is at schema {revision or 'none'}, not {SCHEMA_HEAD}.")
-            _migrate(db, revision)
+            if db.is_sqlite:
+                _migrate(db, revision)
+            else:
+                server.prepare(db, revision)
     except SADatabaseError as exc:
         engine.dispose()
+        if not db.is_sqlite:
+            raise server.opening_error(db, exc) from None
         raise DatabaseFileError(f"{_name(db)} cannot be read: {_sqlite_reason(exc)}") from None
     except BaseException:
         engine.dispose()

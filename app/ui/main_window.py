@@ -129,6 +129,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if (state := self.settings.window_state()) is not None:
             self.restoreState(state)
+        from app.ui import live
+
+        self.live = live.install(self)  # other clients' changes on a server book
 
     # --- layout ----------------------------------------------------------------------------
     def _build_views(self) -> None:
