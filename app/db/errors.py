@@ -77,6 +77,13 @@ def _sqlstate(orig: BaseException) -> str | None:
     return state if isinstance(state, str) else None
 
 
+def _no_connection(orig: BaseException, state: str | None) -> bool:
+    """A server driver's connection failed (refused, reset, timed out): no SQLSTATE, as the
+    server never answered."""
+    return (state is None and type(orig).__name__ == "OperationalError"
+            and type(orig).__module__.split(".")[0] in ("psycopg", "psycopg2"))
+
+
 def classify(exc: BaseException) -> DomainError | None:
     """The typed error for an environment problem or a stale write; None for a bug (and
     for a domain error, which is typed already)."""
@@ -107,7 +114,7 @@ def classify(exc: BaseException) -> DomainError | None:
                 if prefix in _PG:
                     kind, message = _PG[prefix]
                     return kind(message)
-        if exc.connection_invalidated:
+        if exc.connection_invalidated or _no_connection(orig, state):
             return ServerUnavailable(SERVER_GONE)
         return None
     if isinstance(exc, OSError) and exc.errno in _OS:

@@ -9,10 +9,13 @@ when the connection is made, so columns default to it (``writer``) without a que
 from __future__ import annotations
 
 import getpass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from app.db.database import Database
 
 KEY = "ledgerdesk.user"
 WIDTH = 50  # the User ID columns' width
@@ -50,3 +53,9 @@ def writer(context: Any) -> str:
 def of(session: Session) -> str:
     """The user a session's transaction writes as."""
     return str(session.connection().info.get(KEY, ""))
+
+
+def of_database(db: Database) -> str:
+    """The user a database handle writes as."""
+    with db.engine.connect() as connection:
+        return str(connection.info.get(KEY, ""))
