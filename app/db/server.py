@@ -122,10 +122,14 @@ def opening_error(db: Database, exc: DBAPIError) -> DomainError:
     typed = classify(exc)
     where = db.url
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    reason = reason.rsplit("FATAL:", 1)[-1].strip()  # the server's own words, if it spoke
     if typed is None or isinstance(typed, ServerUnavailable):
-        if "password" in reason.lower() or "authentication" in reason.lower():
-            return EnvironmentProblem(f"The database server refused the login for {where}: "
-                                      "check the user and the password (.pgpass, PGPASSWORD).")
+        lowered = reason.lower()
+        if "password" in lowered or "authentication" in lowered or (
+                "role" in lowered and "does not exist" in lowered) or "not permitted" in lowered:
+            return EnvironmentProblem(f"The database server refused the login for {where} "
+                                      f"({reason}): check the user and the password (.pgpass, "
+                                      "PGPASSWORD).")
         if "does not exist" in reason:
             return EnvironmentProblem(f"{where}: {reason}.")
         return ServerUnavailable(f"The database server of {where} cannot be reached: {reason}.")
