@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_bank
 
     cli_bank.register(commands, _add_db_option, _add_company_option)
+    from app import cli_db
+
+    cli_db.register(commands)  # python -m app db upgrade|copy|roles
     return parser
 
 

@@ -17,6 +17,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.db import Database, open_database
 from app.domain.schemas import CompanyRead
+from tests import backends
+from tests.backends import backend, pg_db, pg_empty_url, pg_server, pg_template, pg_url  # noqa: F401
+
+pytest_configure = backends.configure
+pytest_generate_tests = backends.generate
+
+
+def pytest_report_header() -> str:
+    return backends.header()
+
 
 WORK_DATE = date(2026, 11, 20)
 
@@ -52,10 +62,15 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture
-def db(db_path: Path, request: pytest.FixtureRequest,
+def db(request: pytest.FixtureRequest, backend: str,  # noqa: F811 (the fixture, imported)
        _templates: dict[str, Path]) -> Iterator[Database]:
-    """A migrated database of the test's own: a copy of the demo template when the test
-    (or a fixture it uses) asks for ``demo``, else of the empty one."""
+    """A migrated database of the test's own: on PostgreSQL a fresh server database
+    (tests/backends.py); on SQLite a copy of the demo template when the test (or a fixture
+    it uses) asks for ``demo``, else of the empty one."""
+    if backend == "postgresql":
+        yield request.getfixturevalue("pg_db")
+        return
+    db_path: Path = request.getfixturevalue("db_path")
     template = _templates["demo" if "demo" in request.fixturenames else "empty"]
     shutil.copyfile(template, db_path)
     db_path.chmod(0o600)
@@ -67,7 +82,11 @@ def db(db_path: Path, request: pytest.FixtureRequest,
 @pytest.fixture
 def demo(db: Database) -> CompanyRead:
     """The demo company, with a fixed work date so defaults are predictable (already in
-    the file: ``db`` copied the demo template)."""
+    the file: ``db`` copied the demo template; a server database gets it built)."""
     from app.services import companies
 
+    if not db.is_sqlite:
+        from app.services.demo import create_demo_company
+
+        return create_demo_company(db, work_date=WORK_DATE)
     return companies.the_only(db)

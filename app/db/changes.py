@@ -54,6 +54,17 @@ KEEP_ROWS = 2000  # change_log rows kept; a watcher further behind re-reads ever
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)"
                     r"\s+\"?(\w+)\"?", re.IGNORECASE)
 _INFO_KEY = "ledgerdesk.changes"
+CHANNEL = "ledgerdesk"  # PostgreSQL's NOTIFY channel of committed change-sets
+NOTIFY_LIMIT = 7900  # bytes; PostgreSQL refuses a payload of 8,000 or more
+
+
+def notify_payload(origin: str, changes: ChangeSet) -> str:
+    """What NOTIFY carries: the origin (listeners skip their own) and the change-set, its id
+    hints dropped if they would not fit."""
+    body = changes.to_json()
+    if len(body) > NOTIFY_LIMIT - 100:
+        body = changes.to_json(max_ids=0)
+    return f'{{"origin":"{origin}","changes":{body}}}'
 
 
 @dataclass
@@ -181,13 +192,24 @@ def collecting(session: Session) -> Iterator[Collector]:
 def log(session: Session, origin: str, changes: ChangeSet) -> None:
     """Write the change-set into ``change_log`` in the committing transaction; keep only the
     newest ``KEEP_ROWS`` rows."""
-    from app.db.models import ChangeLog
+    from app.db.models import ChangeLog, utc_now
 
     connection = session.connection()
     found = connection.info.pop(_INFO_KEY, None)  # our own bookkeeping is not a change
     try:
-        new_id = connection.execute(insert(ChangeLog).values(
-            origin=origin, changes=changes.to_json()).returning(ChangeLog.id)).scalar_one()
+        body = changes.to_json()
+        if connection.dialect.name == "postgresql":
+            # Live refresh (app/db/listen.py): NOTIFY in the same statement as the log row,
+            # one round trip; the server delivers it at commit, and never on rollback.
+            new_id = connection.execute(text(
+                "INSERT INTO change_log (origin, changes, committed_at) "
+                "SELECT :origin, :changes, :at FROM (SELECT pg_notify(:channel, :payload)) "
+                "AS notified RETURNING id"),
+                {"origin": origin, "changes": body, "at": utc_now().replace(tzinfo=None),
+                 "channel": CHANNEL, "payload": notify_payload(origin, changes)}).scalar_one()
+        else:
+            new_id = connection.execute(insert(ChangeLog).values(
+                origin=origin, changes=body).returning(ChangeLog.id)).scalar_one()
         if new_id % 100 == 0:
             connection.execute(delete(ChangeLog).where(ChangeLog.id <= new_id - KEEP_ROWS))
     finally:

@@ -20,15 +20,17 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import changes as change_capture
+from app.db import users
 from app.db.errors import classify, translated
 from app.domain.changes import ChangeSet
 from app.domain.errors import DomainError, DriverMissing, EnvironmentProblem
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
-SCHEMA_HEAD = "0006_customer_bank_accounts"
+SCHEMA_HEAD = "0007_user_ids"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -92,7 +94,9 @@ class Database:
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._listeners: list[Callable[[ChangeSet], None]] = []
         self._captures = change_capture.Captures()
+        self._on_close: list[Callable[[], None]] = []
         change_capture.install(engine)
+        users.install(engine)
 
     # --- transactions ----------------------------------------------------------------------
     @contextmanager
@@ -179,7 +183,14 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` when the handle is closed (a listener thread stops)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
+        callbacks, self._on_close = self._on_close, []
+        for callback in callbacks:
+            callback()
         self.engine.dispose()
 
 
@@ -205,7 +216,12 @@ def open_database(target: str | Path, *, migrate: bool = True, create: bool = Tr
     try:
         if path is not None:
             _prepare_file(path, create=create)
-        engine = create_engine(url)
+        if _is_sqlite_url(url):
+            engine = create_engine(url)
+        else:
+            from app.db import server  # a database server (PostgreSQL)
+
+            engine = server.create_server_engine(url)
     except ModuleNotFoundError as exc:  # the URL's driver (psycopg, pymysql, ...)
         raise DriverMissing(f"{where}: the database driver {exc.name} is not installed."
                             ) from exc
@@ -223,7 +239,19 @@ def open_database(target: str | Path, *, migrate: bool = True, create: bool = Tr
             if not migrate:
                 raise DatabaseFileError(
                     f"{_name(db)} is at schema {revision or 'none'}, not {SCHEMA_HEAD}.")
-            _migrate(db, revision)
+            if db.is_sqlite:
+                _migrate(db, revision)
+            else:
+                from app.db import server
+
+                server.prepare(db, revision)
+    except SADatabaseError as exc:
+        engine.dispose()
+        if not db.is_sqlite:
+            from app.db import server
+
+            raise server.opening_error(db, exc) from None
+        raise _located(exc, where) from exc
     except Exception as exc:
         engine.dispose()
         raise _located(exc, where) from exc

@@ -93,6 +93,13 @@ def _from_driver(orig: BaseException) -> EnvironmentProblem | None:
     return None
 
 
+def _no_connection(orig: BaseException, state: str | None) -> bool:
+    """A server driver's connection failed (refused, reset, timed out): no SQLSTATE, as the
+    server never answered."""
+    return (state is None and type(orig).__name__ == "OperationalError"
+            and type(orig).__module__.split(".")[0] in ("psycopg", "psycopg2"))
+
+
 def classify(exc: BaseException) -> DomainError | None:
     """The typed error for an environment problem or a stale write; None for a bug (and
     for a domain error, which is typed already)."""
@@ -114,7 +121,8 @@ def classify(exc: BaseException) -> DomainError | None:
         if orig is None:
             return None
         typed = _from_driver(orig)
-        if typed is None and exc.connection_invalidated:
+        if typed is None and (exc.connection_invalidated
+                              or _no_connection(orig, _sqlstate(orig))):
             return ServerUnavailable(SERVER_GONE)
         return typed
     if isinstance(exc, sqlite3.Error):  # the driver used directly (recognising, backups)

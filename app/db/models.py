@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+from app.db import users
 from app.domain.ids import new_id
 from app.domain.money import from_cents, to_cents
 
@@ -269,6 +270,9 @@ class Payment(Record):
     applies_to_invoice_number: Mapped[str] = mapped_column(String(20), default="")
     description: Mapped[str] = mapped_column(String(100), default="")
     comment: Mapped[str] = mapped_column(String(250), default="")
+    # Who wrote the line last (app/db/users.py): the database user, or the OS user on SQLite.
+    user_id: Mapped[str] = mapped_column(String(users.WIDTH), default=users.writer,
+                                         onupdate=users.writer, server_default="")
 
     journal: Mapped[Journal] = relationship(lazy="raise")
 

@@ -89,6 +89,7 @@ class PaymentRow:
     amount: Decimal
     applies_to_invoice_number: str
     comment: str
+    user_id: str = ""  # who wrote the line last (app/db/users.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +299,8 @@ def _payment_select() -> Any:
                    Payment.document_number, Payment.external_document_number,
                    Payment.customer_id, Payment.customer_number,
                    func.coalesce(Customer.display_name, ""), Payment.description,
-                   Payment.amount, Payment.applies_to_invoice_number, Payment.comment)
+                   Payment.amount, Payment.applies_to_invoice_number, Payment.comment,
+                   Payment.user_id)
             .outerjoin(Customer, Customer.id == Payment.customer_id))
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import BigInteger, func, insert, select, type_coerce
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
-from app.db import Database
+from app.db import Database, users
 from app.db.models import (
     Company,
     CustLedgerEntry,
@@ -293,7 +293,8 @@ class BatchLines:
         if not self._pending:
             return 0
         self.session.flush()  # the journal (and anything else pending) before its lines
-        bulk = BulkTable(self.session, Payment.__table__, _LINE_COLUMNS)
+        bulk = BulkTable(self.session, Payment.__table__, _LINE_COLUMNS,
+                         {"user_id": users.of(self.session)})
         key, day = bulk.converter("id"), bulk.converter("posting_date")
         now = bulk.converter("last_modified")(utc_now())
         journal = key(self.journal.id)

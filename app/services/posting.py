@@ -12,10 +12,10 @@ interrupted transaction back when the file is next opened.
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -36,7 +36,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import column, table
 
-from app.db import Database
+from app.db import Database, locks, users
 from app.db.models import (
     Account,
     Company,
@@ -53,7 +53,7 @@ from app.db.models import (
 )
 from app.domain import invoicing, numbering
 from app.domain import posting as rules
-from app.domain.errors import Conflict, FieldError, Invalid, NotFound
+from app.domain.errors import Conflict, FieldError, Invalid, NoPermission, NotFound
 from app.domain.ledger_schemas import (
     CustLedgerEntryRead,
     DetailedEntryRead,
@@ -183,7 +183,9 @@ def _load(session: Session, company_id: uuid.UUID, journal_id: uuid.UUID) -> _Jo
     for query in (select(*_ENTRY_COLUMNS).where(CustLedgerEntry.id.in_(applied_ids)),
                   select(*_ENTRY_COLUMNS).where(CustLedgerEntry.sales_invoice_id.in_(
                       invoice_ids))):
-        for row in conn.execute(query).all():
+        # In entry order: the plan (and what it shows) must not depend on the database's
+        # own order of an unordered read (PostgreSQL's differs from SQLite's).
+        for row in conn.execute(query.order_by(CustLedgerEntry.id)).all():
             entries[row[0]] = rules.OpenEntry(row[0], row[1], row[2], row[3], row[4],
                                               dates[row[5]], row[6], bool(row[7]),
                                               dates[row[8]], row[9])
@@ -403,10 +405,22 @@ def _entry_read(row: CustLedgerEntry, customer_name: str,
 # --- post ------------------------------------------------------------------------------------
 
 def current_user() -> str:
+    """The OS login name (what a SQLite book records; app/db/users.py)."""
+    return users.os_user()
+
+
+POST_REFUSED = "Your role may enter lines but not post."
+REVERSE_REFUSED = "Your role may enter lines but not post or reverse."
+
+
+@contextmanager
+def _posting_refused(message: str = POST_REFUSED) -> Iterator[None]:
+    """The database refused a posting write for the user's role (SQLSTATE 42501): say what
+    the role may do."""
     try:
-        return getpass.getuser()[:50]
-    except Exception:  # no login name in some sandboxes
-        return ""
+        yield
+    except NoPermission as exc:
+        raise NoPermission(message) from exc
 
 
 def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
@@ -420,7 +434,9 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
     ``expected_lines`` (line id -> version): post only if the journal holds exactly these
     lines at these versions (the GUI's redo of a posting), else ``Conflict``."""
     report = progress or _no_progress
-    with paused_gc(), db.durable_transaction() as session:
+    with _posting_refused(), paused_gc(), db.durable_transaction() as session:
+        journal = _journal(session, company_id, journal_id)
+        locks.take_posting_lock(session, journal.id, journal.code)
         lock_company(session, company_id)
         if expected_lines is not None:
             _check_lines(session, company_id, journal_id, expected_lines)
@@ -469,7 +485,7 @@ def unpost(db: Database, company_id: uuid.UUID, register_number: int,
     (nothing written) when the reversal is refused or a line cannot come back."""
     from app.services.payments import restore_in
 
-    with paused_gc(), db.durable_transaction() as session:
+    with _posting_refused(REVERSE_REFUSED), paused_gc(), db.durable_transaction() as session:
         reversal = _reverse_in(session, company_id, register_number, user_id)
         with_marks = [line.model_copy(update={"applications": tuple(
             LineApplication(cust_ledger_entry_id=entry_id, amount_to_apply=amount)
@@ -511,7 +527,7 @@ def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan:
         to_entry_number=last_gl, from_cust_entry_number=cust_range[0] if cust_range else None,
         to_cust_entry_number=cust_range[1] if cust_range else None, journal_code=journal_code,
         source_code=source_code, created_at=utc_now(),
-        user_id=current_user() if user_id is None else user_id, reversed=False)
+        user_id=users.of(session) if user_id is None else user_id, reversed=False)
     session.add(register)
     session.flush()
     progress("register")
@@ -775,7 +791,7 @@ def reverse(db: Database, company_id: uuid.UUID, register_number: int, *,
     """Reverse a posted register (Reverse Register): new entries with opposite signs, its
     applications undone so the invoices it paid reopen; the original entries stay, marked
     reversed, and the new register says what it reversed. One transaction."""
-    with paused_gc(), db.durable_transaction() as session:
+    with _posting_refused(REVERSE_REFUSED), paused_gc(), db.durable_transaction() as session:
         return _reverse_in(session, company_id, register_number, user_id)
 
 

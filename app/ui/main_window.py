@@ -117,6 +117,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if (state := self.settings.window_state()) is not None:
             self.restoreState(state)
+        from app.ui import live
+
+        self.live = live.install(self)  # other clients' changes on a server book
 
     # --- what the panes see (app/ui/panes/host.py) -----------------------------------------
     @property

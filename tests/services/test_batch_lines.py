@@ -122,6 +122,7 @@ def _raw_rows(db: Database, journal_id: uuid.UUID) -> list[dict[str, Any]]:
     return dumped
 
 
+@pytest.mark.sqlite_only  # SQLite's own storage (typeof, PRAGMA)
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(line_specs, max_size=8), balancing=st.booleans())

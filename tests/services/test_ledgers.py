@@ -86,6 +86,7 @@ def test_registers_list(books: Books) -> None:
     assert [(r.number, r.gl_entry_count) for r in registers] == [(1, 4), (2, 2)]
 
 
+@pytest.mark.sqlite_only  # SQLite's own storage (typeof, PRAGMA)
 def test_filter_text_is_case_insensitive_where_like_is_not(books: Books) -> None:
     """PostgreSQL's LIKE is case-sensitive; SQLite's is made so here to stand in for it."""
     def case_sensitive_like(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:

@@ -192,6 +192,7 @@ def test_entry_numbers_continue_without_gaps(books: Books) -> None:
     assert numbers == [1, 2, 3, 4]
 
 
+@pytest.mark.sqlite_only  # SQLite's own storage (typeof, PRAGMA)
 def test_posting_runs_with_synchronous_full(db: Database) -> None:
     with db.durable_transaction() as session:
         assert session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL

@@ -85,6 +85,7 @@ def test_columns_written_once_hold_the_posting_values(books: Books) -> None:
     assert details and {r["company_id"] for r in details} == {books.company_id}
 
 
+@pytest.mark.sqlite_only  # SQLite's own storage (typeof, PRAGMA)
 def test_bulk_constants_are_the_values_an_orm_insert_stores(db: Database,
                                                              books: Books) -> None:
     """Constants rendered as SQL literals (a quote in a text, a UUID, None, False, Money

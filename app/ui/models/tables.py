@@ -143,6 +143,7 @@ PAYMENT_COLUMNS: list[Column[PaymentRow]] = [
            upper=True),
     Column("comment", "Comment", lambda r: r.comment, editable=True, width=160,
            max_length=250),
+    Column("userId", "User ID", lambda r: r.user_id, width=90),
 ]
 
 

@@ -1,0 +1,51 @@
+"""Live refresh between two clients of one PostgreSQL book: a line client A adds through the
+services appears in client B's window within a second (NOTIFY, app/db/listen.py and
+app/ui/live.py). Runs on the PostgreSQL test server only (tests/backends.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.db import Database, open_database
+from app.domain.schemas import CompanyRead, PaymentCreate
+from app.services import payments
+from app.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.postgresql
+
+
+def test_a_line_client_a_adds_appears_in_client_b_window(qtbot: QtBot, window: MainWindow,
+                                                          db: Database,
+                                                          demo: CompanyRead) -> None:
+    live = window.live
+    assert live.listener is not None and live.listener.connected.wait(5)
+    assert window.journal_id is not None
+    model = window.payments_model()
+    before = model.rowCount()
+    client_a = open_database(db.engine.url.render_as_string(hide_password=False))
+    try:
+        payments.create(client_a, demo.id, window.journal_id, PaymentCreate(
+            customer_number="C10000", amount=Decimal("-123.45"), description="From client A"))
+        qtbot.waitUntil(lambda: model.rowCount() == before + 1, timeout=1000)
+    finally:
+        client_a.close()
+    shown = [model.row_at(row) for row in range(model.rowCount())]
+    line = next(r for r in shown if r is not None and r.description == "From client A")
+    assert line.user_id == "postgres"  # the User ID column: who wrote it
+    assert model.index(shown.index(line), model.column_of("userId")).data() == "postgres"
+    assert live.refreshes >= 1
+
+
+def test_the_window_does_not_refresh_for_its_own_commits(qtbot: QtBot, window: MainWindow,
+                                                         db: Database,
+                                                         demo: CompanyRead) -> None:
+    live = window.live
+    assert live.listener is not None and live.listener.connected.wait(5)
+    assert window.journal_id is not None
+    payments.create(db, demo.id, window.journal_id, PaymentCreate(
+        customer_number="C10000", amount=Decimal("-1.00")))
+    qtbot.wait(300)
+    assert live.refreshes == 0
