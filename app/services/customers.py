@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
@@ -15,15 +15,11 @@ from app.domain.errors import Conflict
 from app.domain.schemas import CustomerCreate, CustomerRead, CustomerUpdate
 from app.services.common import (
     apply_changes,
-    check_version,
-    flush,
     get_company,
-    get_owned,
-    insert_exact,
     missing_ids,
     resolve_by_id_or_number,
-    touch,
 )
+from app.services.crud import Guard, MasterData
 
 LABEL = "Customer"
 _REFERENCE_FIELDS = ("receivables_account_id", "receivables_account_number")
@@ -59,9 +55,19 @@ def _receivables_account(session: Session, company_id: uuid.UUID,
         label="G/L Account")
 
 
+CRUD: MasterData[Customer, CustomerRead] = MasterData(
+    Customer, LABEL, to_read, _duplicate, guards=(
+        Guard(lambda i: Payment.customer_id == i, "You cannot delete customer {key} because "
+              "journal lines for it exist."),
+        Guard(lambda i: SalesInvoice.customer_id == i, "You cannot delete customer {key} "
+              "because it has invoices."),
+        Guard(lambda i: CustLedgerEntry.customer_id == i, "You cannot delete customer {key} "
+              "because it has ledger entries."),
+    ))
+
+
 def create(db: Database, company_id: uuid.UUID, data: CustomerCreate) -> CustomerRead:
-    with db.transaction() as session:
-        return to_read(create_in(session, company_id, data))
+    return CRUD.create(db, company_id, data, create_in)
 
 
 def create_in(session: Session, company_id: uuid.UUID, data: CustomerCreate) -> Customer:
@@ -72,35 +78,24 @@ def create_in(session: Session, company_id: uuid.UUID, data: CustomerCreate) -> 
     values = {k: v for k, v in fields.items() if k not in _REFERENCE_FIELDS}
     customer = Customer(company_id=company_id, **values)
     customer.receivables_account = account
-    session.add(customer)
-    flush(session, _duplicate(data.number), field="number")
-    return customer
+    return CRUD.added(session, customer)
 
 
-def get(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID) -> CustomerRead:
-    with db.reading() as session:
-        return to_read(get_owned(session, Customer, company_id, customer_id, LABEL))
+# Read one, read all (by number), delete: the shared ones (app/services/crud.py).
+get = CRUD.get
+list_all = CRUD.list_all
 
-
-def list_all(db: Database, company_id: uuid.UUID) -> list[CustomerRead]:
-    with db.reading() as session:
-        rows = session.scalars(
-            select(Customer).where(Customer.company_id == company_id).order_by(Customer.number))
-        return [to_read(c) for c in rows]
 
 
 def update(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID, data: CustomerUpdate,
            *, version: int | None) -> CustomerRead:
-    with db.transaction() as session:
-        customer = get_owned(session, Customer, company_id, customer_id, LABEL)
-        check_version(customer, version)
+    with CRUD.editing(db, company_id, customer_id, version) as (session, customer):
         changes = data.changes()
         if any(k in changes for k in _REFERENCE_FIELDS):
             customer.receivables_account = _receivables_account(session, company_id, changes)
         old_number = customer.number
         apply_changes(customer, {k: v for k, v in changes.items() if k not in _REFERENCE_FIELDS})
-        touch(customer)
-        flush(session, _duplicate(customer.number), field="number")
+        CRUD.saved(session, customer)
         if customer.number != old_number:
             # Journal lines keep the customer number (as BC's Account No.): rename them too.
             # Their versions move too, so a grid holding such a line sees it as changed.
@@ -111,22 +106,7 @@ def update(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID, data: Cu
         return to_read(customer)
 
 
-def delete(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID, *,
-           version: int | None) -> None:
-    with db.transaction() as session:
-        customer = get_owned(session, Customer, company_id, customer_id, LABEL)
-        check_version(customer, version)
-        if session.scalar(select(exists().where(Payment.customer_id == customer_id))):
-            raise Conflict(f"You cannot delete customer {customer.number} because journal lines "
-                           "for it exist.", field="number")
-        if session.scalar(select(exists().where(SalesInvoice.customer_id == customer_id))):
-            raise Conflict(f"You cannot delete customer {customer.number} because it has "
-                           "invoices.", field="number")
-        if session.scalar(select(exists().where(CustLedgerEntry.customer_id == customer_id))):
-            raise Conflict(f"You cannot delete customer {customer.number} because it has "
-                           "ledger entries.", field="number")
-        session.delete(customer)
-        flush(session)
+delete = CRUD.delete
 
 
 def row_of(company_id: uuid.UUID, customer: CustomerRead) -> dict[str, Any]:
@@ -139,16 +119,14 @@ def row_of(company_id: uuid.UUID, customer: CustomerRead) -> dict[str, Any]:
 
 def restore(db: Database, company_id: uuid.UUID, snapshot: CustomerRead) -> CustomerRead:
     """Put a deleted customer back with its id and version (undo of a delete)."""
-    with db.transaction() as session:
-        get_company(session, company_id)
+    def check(session: Session) -> None:
         account_id = snapshot.receivables_account_id
         if account_id is not None and missing_ids(session, Account, {account_id}):
             raise Conflict(f"Customer {snapshot.number} cannot be restored: its receivables "
                            f"account {snapshot.receivables_account_number} no longer exists.",
                            field="receivablesAccountNumber")
-        insert_exact(session, Customer, [row_of(company_id, snapshot)],
-                     _duplicate(snapshot.number), field="number")
-        return to_read(get_owned(session, Customer, company_id, snapshot.id, LABEL))
+
+    return CRUD.restore(db, company_id, snapshot, row_of(company_id, snapshot), check=check)
 
 
 def lookup_rows(db: Database, company_id: uuid.UUID) -> list[tuple[str, str, str, str]]:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
@@ -18,15 +18,11 @@ from app.domain.schemas import SalesInvoiceCreate, SalesInvoiceRead, SalesInvoic
 from app.services import ledger_common
 from app.services.common import (
     apply_changes,
-    check_version,
-    flush,
     get_company,
-    get_owned,
-    insert_exact,
     missing_ids,
     resolve_by_id_or_number,
-    touch,
 )
+from app.services.crud import Guard, MasterData
 
 LABEL = "Sales Invoice"
 
@@ -75,9 +71,16 @@ def _duplicate(number: str) -> str:
     return f"Sales invoice {number} already exists."
 
 
+CRUD: MasterData[SalesInvoice, SalesInvoiceRead] = MasterData(
+    SalesInvoice, LABEL, to_read, _duplicate,
+    order_by=(SalesInvoice.due_date, SalesInvoice.number), guards=(
+        Guard(lambda i: Payment.applies_to_invoice_id == i, "You cannot delete sales invoice "
+              "{key} because journal lines are applied to it."),
+    ))
+
+
 def create(db: Database, company_id: uuid.UUID, data: SalesInvoiceCreate) -> SalesInvoiceRead:
-    with db.transaction() as session:
-        return to_read(create_in(session, company_id, data))
+    return CRUD.create(db, company_id, data, create_in)
 
 
 def create_in(session: Session, company_id: uuid.UUID, data: SalesInvoiceCreate) -> SalesInvoice:
@@ -99,16 +102,14 @@ def create_in(session: Session, company_id: uuid.UUID, data: SalesInvoiceCreate)
         payment_discount_amount=data.payment_discount_amount,
     )
     _check_amounts(invoice)
-    session.add(invoice)
-    flush(session, _duplicate(data.number), field="number")
+    CRUD.added(session, invoice)
     # An open invoice is a customer ledger entry: a balance is the sum of the entries.
     ledger_common.write_invoice_entry(session, invoice)
     return invoice
 
 
 def get(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID) -> SalesInvoiceRead:
-    with db.reading() as session:
-        return to_read(get_owned(session, SalesInvoice, company_id, invoice_id, LABEL))
+    return CRUD.get(db, company_id, invoice_id)
 
 
 def list_all(db: Database, company_id: uuid.UUID, *, open_only: bool = False,
@@ -125,9 +126,7 @@ def list_all(db: Database, company_id: uuid.UUID, *, open_only: bool = False,
 
 def update(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID,
            data: SalesInvoiceUpdate, *, version: int | None) -> SalesInvoiceRead:
-    with db.transaction() as session:
-        invoice = get_owned(session, SalesInvoice, company_id, invoice_id, LABEL)
-        check_version(invoice, version)
+    with CRUD.editing(db, company_id, invoice_id, version) as (session, invoice):
         changes = data.changes()
         if "customer_id" in changes or "customer_number" in changes:
             invoice.customer = _customer(session, company_id, changes)
@@ -135,8 +134,7 @@ def update(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID,
         apply_changes(invoice, {k: v for k, v in changes.items()
                                 if k not in ("customer_id", "customer_number")})
         _check_amounts(invoice)
-        touch(invoice)
-        flush(session, _duplicate(invoice.number), field="number")
+        CRUD.saved(session, invoice)
         if invoice.number != old_number:
             # Journal lines keep the number of the invoice they apply to (as BC's Applies-to
             # Doc. No.): rename them too, moving their versions, as a customer's rename does.
@@ -150,15 +148,8 @@ def update(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID,
 
 def delete(db: Database, company_id: uuid.UUID, invoice_id: uuid.UUID, *,
            version: int | None) -> None:
-    with db.transaction() as session:
-        invoice = get_owned(session, SalesInvoice, company_id, invoice_id, LABEL)
-        check_version(invoice, version)
-        if session.scalar(select(exists().where(Payment.applies_to_invoice_id == invoice_id))):
-            raise Conflict(f"You cannot delete sales invoice {invoice.number} because journal "
-                           "lines are applied to it.", field="number")
-        ledger_common.delete_invoice_entry(session, invoice)
-        session.delete(invoice)
-        flush(session)
+    CRUD.delete(db, company_id, invoice_id, version=version,
+                before=ledger_common.delete_invoice_entry)  # its open entry goes with it
 
 
 def row_of(company_id: uuid.UUID, invoice: SalesInvoiceRead) -> dict[str, Any]:
@@ -171,17 +162,14 @@ def row_of(company_id: uuid.UUID, invoice: SalesInvoiceRead) -> dict[str, Any]:
 
 def restore(db: Database, company_id: uuid.UUID, snapshot: SalesInvoiceRead) -> SalesInvoiceRead:
     """Put a deleted invoice back with its id and version (undo of a delete)."""
-    with db.transaction() as session:
-        get_company(session, company_id)
+    def check(session: Session) -> None:
         if missing_ids(session, Customer, {snapshot.customer_id}):
             raise Conflict(f"Sales invoice {snapshot.number} cannot be restored: customer "
                            f"{snapshot.customer_number} no longer exists.",
                            field="customerNumber")
-        insert_exact(session, SalesInvoice, [row_of(company_id, snapshot)],
-                     _duplicate(snapshot.number), field="number")
-        invoice = get_owned(session, SalesInvoice, company_id, snapshot.id, LABEL)
-        ledger_common.write_invoice_entry(session, invoice)  # its entry, as on create
-        return to_read(invoice)
+
+    return CRUD.restore(db, company_id, snapshot, row_of(company_id, snapshot), check=check,
+                        after=ledger_common.write_invoice_entry)  # its entry, as on create
 
 
 def open_lookup_rows(db: Database, company_id: uuid.UUID, customer_number: str | None = None

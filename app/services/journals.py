@@ -16,15 +16,13 @@ from app.domain.schemas import JournalArchive, JournalCreate, JournalRead, Journ
 from app.services import number_series, payments
 from app.services.common import (
     check_direct_posting_account,
-    check_version,
-    flush,
     get_company,
     get_owned,
     insert_exact,
     missing_ids,
     resolve_by_id_or_number,
-    touch,
 )
+from app.services.crud import MasterData
 
 LABEL = "General Journal Batch"
 
@@ -59,9 +57,12 @@ def _balancing_account(session: Session, company_id: uuid.UUID,
     return account
 
 
+CRUD: MasterData[Journal, JournalRead] = MasterData(Journal, LABEL, to_read, _duplicate,
+                                                    key="code")
+
+
 def create(db: Database, company_id: uuid.UUID, data: JournalCreate) -> JournalRead:
-    with db.transaction() as session:
-        return to_read(create_in(session, company_id, data))
+    return CRUD.create(db, company_id, data, create_in)
 
 
 def create_in(session: Session, company_id: uuid.UUID, data: JournalCreate) -> Journal:
@@ -76,21 +77,13 @@ def create_in(session: Session, company_id: uuid.UUID, data: JournalCreate) -> J
         number_series=(number_series.by_code(session, company_id, series_code)
                        if series_code else None),
     )
-    session.add(journal)
-    flush(session, _duplicate(data.code), field="code")
-    return journal
+    return CRUD.added(session, journal)
 
 
-def get(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID) -> JournalRead:
-    with db.reading() as session:
-        return to_read(get_owned(session, Journal, company_id, journal_id, LABEL))
+# Read one, read all (by code): the shared ones (app/services/crud.py).
+get = CRUD.get
+list_all = CRUD.list_all
 
-
-def list_all(db: Database, company_id: uuid.UUID) -> list[JournalRead]:
-    with db.reading() as session:
-        rows = session.scalars(
-            select(Journal).where(Journal.company_id == company_id).order_by(Journal.code))
-        return [to_read(j) for j in rows]
 
 
 def find_by_code(db: Database, company_id: uuid.UUID, code: str) -> JournalRead:
@@ -106,9 +99,7 @@ def find_by_code(db: Database, company_id: uuid.UUID, code: str) -> JournalRead:
 
 def update(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, data: JournalUpdate, *,
            version: int | None) -> JournalRead:
-    with db.transaction() as session:
-        journal = get_owned(session, Journal, company_id, journal_id, LABEL)
-        check_version(journal, version)
+    with CRUD.editing(db, company_id, journal_id, version) as (session, journal):
         changes = data.changes()
         if "code" in changes:
             journal.code = changes["code"]
@@ -120,20 +111,18 @@ def update(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, data: Jou
             code = changes["number_series_code"]
             journal.number_series = (number_series.by_code(session, company_id, code)
                                      if code else None)
-        touch(journal)
-        flush(session, _duplicate(journal.code), field="code")
+        CRUD.saved(session, journal)
         return to_read(journal)
 
 
 def delete(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
            version: int | None) -> None:
     """Deleting a batch deletes its lines, as in Business Central."""
-    with db.transaction() as session:
-        journal = get_owned(session, Journal, company_id, journal_id, LABEL)
-        check_version(journal, version)
-        session.execute(sql_delete(Payment).where(Payment.journal_id == journal_id))
-        session.delete(journal)
-        flush(session)
+    CRUD.delete(db, company_id, journal_id, version=version, before=_delete_lines)
+
+
+def _delete_lines(session: Session, journal: Journal) -> None:
+    session.execute(sql_delete(Payment).where(Payment.journal_id == journal.id))
 
 
 def delete_archived(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
@@ -142,17 +131,18 @@ def delete_archived(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, 
 
     ``only_if_empty`` refuses when the batch has lines (undo of a create must not take lines
     that were entered elsewhere with it)."""
-    with db.transaction() as session:
-        journal = get_owned(session, Journal, company_id, journal_id, LABEL)
-        check_version(journal, version)
+    archives: list[JournalArchive] = []
+
+    def archive_then_delete_lines(session: Session, journal: Journal) -> None:
         archive = archive_of(session, journal)
         if only_if_empty and archive.lines:
             raise Conflict(f"Journal {journal.code} has {len(archive.lines)} lines now, "
                            "entered since; delete them first.", field="code")
-        session.execute(sql_delete(Payment).where(Payment.journal_id == journal_id))
-        session.delete(journal)
-        flush(session)
-        return archive
+        archives.append(archive)
+        _delete_lines(session, journal)
+
+    CRUD.delete(db, company_id, journal_id, version=version, before=archive_then_delete_lines)
+    return archives[0]
 
 
 def archive_of(session: Session, journal: Journal, *,

@@ -154,3 +154,36 @@ def test_a_patch_refuses_null_where_the_record_needs_a_value(model: type[BaseMod
 ])
 def test_a_patch_takes_null_where_it_means_none(model: type[BaseModel], field: str) -> None:
     assert parse(model, {field: None}).model_fields_set == {_attr(model, field)}
+
+
+# --- lengths after upper-casing, control characters (issue 9, the hardened edge) -------------
+
+def test_a_code_is_length_checked_as_stored() -> None:
+    from app.domain.errors import Invalid
+    from app.domain.schemas import CustomerCreate, JournalCreate
+    from app.domain.validation import parse
+
+    assert parse(JournalCreate, {"code": "ß" * 5}).code == "S" * 10  # fits once upper-cased
+    with pytest.raises(Invalid) as err:
+        parse(JournalCreate, {"code": "ß" * 10})
+    assert (err.value.field, err.value.message) == (
+        "code", "The length of code is 20, but it must be less than or equal to 10 characters.")
+    with pytest.raises(Invalid) as err:
+        parse(CustomerCreate, {"number": "ﬀ" * 11, "displayName": "Ligature"})  # "ﬀ" -> "FF"
+    assert err.value.field == "number" and "The length of number is 22" in err.value.message
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\t", "\n", "\r", "\x1b", "\x7f", "\x85"])
+def test_control_characters_are_refused_in_codes_and_texts(bad: str) -> None:
+    from app.domain.errors import Invalid
+    from app.domain.schemas import PaymentCreate
+    from app.domain.validation import parse
+
+    for field in ("documentNumber", "description", "comment", "externalDocumentNumber"):
+        with pytest.raises(Invalid) as err:
+            parse(PaymentCreate, {field: f"A{bad}B"})
+        assert err.value.field == field
+        assert err.value.message == (f"{field} cannot contain control characters (such as "
+                                     "NUL, a tab or a line break).")
+    assert parse(PaymentCreate, {"description": "Grüße – 10 € ✓"}).description == \
+        "Grüße – 10 € ✓"
