@@ -329,6 +329,8 @@ class Matcher:
                 chosen = docs  # a partial payment (or an overpayment) of the numbers given
             label = "invoice" if len(docs) == 1 else "invoices"
             reasons.append(f"{label} " + " ".join(d.document_number for d in docs))
+            if amount_match is AmountMatch.NO:
+                reasons.append("part payment" if cents < total else "more than is open")
         elif customer is not None:
             open_docs = [d for d in self.lookup.docs_of(customer.id)
                          if d.posting_date <= day and self.state.left(d, day) > 0]

@@ -44,7 +44,8 @@ from app.db.models import (
 )
 from app.domain import bank_matching as m
 from app.domain.bank import Statement, StatementLine, compact_iban
-from app.domain.errors import DomainError, FieldError, Invalid, NotFound
+from app.domain.errors import Conflict, DomainError, FieldError, Invalid, NotFound
+from app.domain.ledger_schemas import ApplicationsRead, OpenEntryRead
 from app.domain.money import from_cents, to_cents
 from app.domain.schemas import PaymentCreate
 from app.services import payments
@@ -467,6 +468,15 @@ def undo(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID,
             raise NotFound(f"The journal with ID {journal_id} cannot be found.",
                            field="journalId")
         ids = list(payment_ids)
+        present = 0
+        for start in range(0, len(ids), _CHUNK):
+            present += len(list(session.scalars(select(Payment.id).where(
+                Payment.id.in_(ids[start:start + _CHUNK]),
+                Payment.journal_id == journal_id))))
+        if present != len(ids):
+            raise Conflict(f"{len(ids) - present} of the {len(ids)} lines of this bank "
+                           "statement import were posted or deleted since; the import can no "
+                           "longer be undone as a whole.", field="id")
         deleted = 0
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
@@ -507,3 +517,52 @@ def open_amount_on(doc: m.OpenDoc, day: date) -> Decimal:
 
 __all__ = ["Decision", "ImportPlan", "ImportResult", "Invalid", "ProposedLine", "import_statement",
            "plan", "undo", "write"]
+
+
+# --- for the review dialog ---------------------------------------------------------------------
+
+def open_entries_for(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID,
+                     line: StatementLine, marked: dict[int, Decimal]) -> ApplicationsRead:
+    """A customer's open entries as Apply Customer Entries shows them, for a statement line
+    not written yet (the review's Change: the same table, the same defaults)."""
+    from app.services.applications import default_amount_to_apply
+
+    with db.reading() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None or customer.company_id != company_id:
+            raise NotFound(f"The customer with ID {customer_id} cannot be found.",
+                           field="customerNumber")
+        rows = list(session.scalars(
+            select(CustLedgerEntry).where(CustLedgerEntry.customer_id == customer_id,
+                                          CustLedgerEntry.open.is_(True),
+                                          CustLedgerEntry.remaining_amount > 0)
+            .order_by(CustLedgerEntry.posting_date, CustLedgerEntry.entry_number)))
+        entries = []
+        for entry in rows:
+            later = entry.posting_date > line.booking_date
+            entries.append(OpenEntryRead(
+                id=entry.id, entry_number=entry.entry_number, document_type=entry.document_type,
+                document_number=entry.document_number,
+                external_document_number=entry.external_document_number,
+                posting_date=entry.posting_date, due_date=entry.due_date, amount=entry.amount,
+                remaining_amount=entry.remaining_amount,
+                pmt_discount_date=entry.pmt_discount_date,
+                remaining_pmt_disc_possible=entry.remaining_pmt_disc_possible,
+                default_amount_to_apply=default_amount_to_apply(entry, line.booking_date),
+                amount_to_apply=marked.get(entry.id, Decimal("0.00")),
+                applied=entry.id in marked, can_apply=not later,
+                reason="Posted after the payment." if later else ""))
+        applied = sum(marked.values(), Decimal("0.00"))
+        return ApplicationsRead(
+            payment_id=uuid.UUID(int=0), customer_number=customer.number,
+            payment_amount=-line.amount, posting_date=line.booking_date, entries=entries,
+            applied_amount=applied, remaining_after=line.amount - applied)
+
+
+def customer_choices(db: Database, company_id: uuid.UUID) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, number, name) of the customers that can take payments, by number."""
+    with db.reading() as session:
+        return [(i, n, d) for i, n, d in session.execute(
+            select(Customer.id, Customer.number, Customer.display_name)
+            .where(Customer.company_id == company_id, Customer.blocked != "All")
+            .order_by(Customer.number))]

@@ -280,6 +280,9 @@ class MainWindow(QMainWindow):
         from app.ui.posting.window import WindowPosting
 
         self.posting = WindowPosting(self)
+        from app.ui import bank_import  # Journal > Import Bank Statement…, drop on the grid
+
+        self.actionImportBankStatement = bank_import.install(self)
         self._enable_journal_actions()
 
     def _build_status_bar(self) -> None:
