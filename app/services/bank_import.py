@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from rapidfuzz import fuzz
+from sqlalchemy import BigInteger, String, insert, select, type_coerce
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -90,6 +90,11 @@ def _existing_keys(session: Session, company_id: uuid.UUID, journal_id: uuid.UUI
 
 # --- the lookups the matcher asks --------------------------------------------------------------
 
+def _day(value: Any) -> date:
+    """A date as the driver gives it (SQLite: ISO text; PostgreSQL: a date)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 class DbLookup(m.Lookup):
     """Indexes over the company's open invoice entries, customers and bank accounts, read
     in a few queries: by token, by customer, by IBAN, by name (exact, then by shared name
@@ -102,31 +107,23 @@ class DbLookup(m.Lookup):
                  ibans: Iterable[str] = ()) -> None:
         self._by_token: dict[str, list[m.OpenDoc]] = defaultdict(list)
         self._by_customer: dict[uuid.UUID, list[m.OpenDoc]] = defaultdict(list)
-        rows = session.execute(
-            select(CustLedgerEntry.id, CustLedgerEntry.customer_id,
-                   CustLedgerEntry.document_number, CustLedgerEntry.external_document_number,
-                   CustLedgerEntry.posting_date, CustLedgerEntry.remaining_amount,
-                   CustLedgerEntry.pmt_discount_date,
-                   CustLedgerEntry.remaining_pmt_disc_possible)
-            .where(CustLedgerEntry.company_id == company_id, CustLedgerEntry.open.is_(True),
-                   CustLedgerEntry.remaining_amount > 0)
-            .order_by(CustLedgerEntry.posting_date, CustLedgerEntry.entry_number))
-        for entry_id, customer_id, number, external, posted, remaining, disc_date, disc in rows:
-            doc = m.OpenDoc(entry_id, customer_id, number, external, posted, to_cents(remaining),
-                            disc_date, to_cents(disc))
-            self._by_customer[customer_id].append(doc)
-            for token in {m.compact(number), m.compact(external)}:
-                if len(token) >= m.MIN_DOCUMENT_LENGTH:
-                    self._by_token[token].append(doc)
         self._customers: dict[uuid.UUID, m.CustomerRef] = {}
         self._by_name: dict[str, list[m.CustomerRef]] = defaultdict(list)
         self._by_name_token: dict[str, list[m.CustomerRef]] = defaultdict(list)
         self._normal: dict[uuid.UUID, str] = {}
-        for cid, number, name, blocked in session.execute(
-                select(Customer.id, Customer.number, Customer.display_name, Customer.blocked)
+        # Rows are read through Core with the columns as the driver gives them (cents as
+        # integers, ids and dates as stored): 100,000 entries without a Decimal, a UUID or a
+        # date object made per value by the column types; ids are mapped back once per
+        # customer.
+        connection = session.connection()
+        raw_ids: dict[Any, uuid.UUID] = {}
+        for cid, raw, number, name, blocked in connection.execute(
+                select(Customer.id, type_coerce(Customer.id, String()), Customer.number,
+                       Customer.display_name, Customer.blocked)
                 .where(Customer.company_id == company_id)):
             if blocked == "All":
                 continue  # takes no payments
+            raw_ids[raw] = cid
             ref = m.CustomerRef(cid, number, name)
             self._customers[cid] = ref
             normal = m.normal_name(name)
@@ -134,6 +131,41 @@ class DbLookup(m.Lookup):
             self._by_name[normal].append(ref)
             for key in self._name_keys(normal):
                 self._by_name_token[key].append(ref)
+        rows = connection.execute(
+            select(CustLedgerEntry.id, type_coerce(CustLedgerEntry.customer_id, String()),
+                   CustLedgerEntry.document_number, CustLedgerEntry.external_document_number,
+                   type_coerce(CustLedgerEntry.posting_date, String()),
+                   type_coerce(CustLedgerEntry.remaining_amount, BigInteger()),
+                   type_coerce(CustLedgerEntry.pmt_discount_date, String()),
+                   type_coerce(CustLedgerEntry.remaining_pmt_disc_possible, BigInteger()))
+            .where(CustLedgerEntry.company_id == company_id, CustLedgerEntry.open.is_(True),
+                   CustLedgerEntry.remaining_amount > 0)
+            .order_by(CustLedgerEntry.posting_date, CustLedgerEntry.entry_number))
+        minimum = m.MIN_DOCUMENT_LENGTH
+        by_token = self._by_token
+        by_raw: dict[Any, list[m.OpenDoc]] = defaultdict(list)  # str keys hash fast
+        days: dict[Any, date] = {}
+        for entry_id, raw, number, external, posted, remaining, disc_date, disc in rows.all():
+            customer_id = raw_ids.get(raw)
+            if customer_id is None:
+                continue  # a customer blocked for All
+            day = days.get(posted) or days.setdefault(posted, _day(posted))
+            if disc_date:
+                disc_day: date | None = days.get(disc_date) or days.setdefault(
+                    disc_date, _day(disc_date))
+            else:
+                disc_day = None
+            doc = m.OpenDoc(entry_id, customer_id, number, external, day, int(remaining),
+                            disc_day, int(disc or 0))
+            by_raw[raw].append(doc)
+            key = number.upper() if number.isalnum() else m.compact(number)
+            if len(key) >= minimum:
+                by_token[key].append(doc)
+            if external:
+                other = m.compact(external)
+                if len(other) >= minimum and other != key:
+                    by_token[other].append(doc)
+        self._by_customer.update((raw_ids[raw], docs) for raw, docs in by_raw.items())
         self._by_iban: dict[str, list[m.CustomerRef]] = defaultdict(list)
         wanted = sorted({compact_iban(i) for i in ibans if i})
         for start in range(0, len(wanted), _CHUNK):
@@ -147,8 +179,13 @@ class DbLookup(m.Lookup):
 
     @staticmethod
     def _name_keys(normal: str) -> set[str]:
-        words = [w for w in normal.split() if len(w) >= 3]
-        return {w for w in words} | {"^" + w[:4] for w in words if len(w) >= 5}
+        """Words, their 4-letter prefixes, and pairs of prefixes (rare even when each word
+        is common: a typo in one word leaves the pairs of the others)."""
+        words = [w for w in normal.split() if len(w) >= 3][:5]
+        prefixes = [w[:4] for w in words]
+        keys = set(words) | {"^" + p for p in prefixes}
+        keys.update(f"{a}|{b}" for i, a in enumerate(prefixes) for b in prefixes[i + 1:])
+        return keys
 
     def docs_by_token(self, token: str) -> Sequence[m.OpenDoc]:
         return self._by_token.get(token, ())
