@@ -747,6 +747,17 @@ class _GridDrop(QObject):
         return super().eventFilter(watched, event)
 
 
+def open_bank_accounts(window: MainWindow) -> None:
+    from app.ui.bank_accounts import CustomerBankAccountsDialog
+
+    customer = window.editing.current_row("customer")
+    if window.db is None or window.company_id is None or customer is None:
+        messages.warn(window, "Customer Bank Accounts", "Select a customer first.")
+        return
+    CustomerBankAccountsDialog(window.db, window.company_id, customer.id,
+                               f"{customer.number} {customer.display_name}", window).exec()
+
+
 def install(window: MainWindow) -> QAction:
     """Journal > Import Bank Statement… and the drop on the journal grid."""
     action = QAction("Import &Bank Statement…", window)
@@ -768,6 +779,16 @@ def install(window: MainWindow) -> QAction:
     if journal_menu is not None:
         journal_menu.addSeparator()
         journal_menu.addAction(action)
+    accounts = QAction("Customer &Bank Accounts…", window)
+    accounts.setObjectName("actionCustomerBankAccounts")
+    accounts.setStatusTip("The IBANs of the selected customer (statement lines are matched "
+                          "by them)")
+    accounts.triggered.connect(lambda: open_bank_accounts(window))
+    window.addAction(accounts)
+    master = window.editing.menus.get("masterData")
+    if master is not None:
+        master.addSeparator()
+        master.addAction(accounts)
     grid = window.paymentsView
     grid.setAcceptDrops(True)
     grid.viewport().setAcceptDrops(True)

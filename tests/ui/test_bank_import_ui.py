@@ -175,3 +175,26 @@ def test_csv_mapping_dialog_previews_and_saves(qtbot: QtBot, db: Database, demo:
     seen = when_modal(ui.CsvProfileDialog, lambda d: d._accept())
     assert ui.read_file(None, db, demo.id, file) is not None
     assert seen[0].name.text() == "Sparkasse"
+
+
+def test_customer_bank_accounts_dialog(qtbot: QtBot, db: Database, demo: CompanyRead,
+                                       boxes: Boxes) -> None:
+    from app.services import customers
+    from app.ui.bank_accounts import CustomerBankAccountsDialog
+
+    customer = next(c for c in customers.list_all(db, demo.id) if c.number == "C10190")
+    dialog = CustomerBankAccountsDialog(db, demo.id, customer.id, "C10190 Fourth Coffee")
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0  # the last demo customers have no account
+    dialog.code.setText("main")
+    dialog.iban.setText("DE89 3704 0044 0532 0130 01")
+    assert "check digits do not match" in dialog.error.text()
+    assert not dialog.add()
+    dialog.iban.setText("GB29 NWBK 6016 1331 9268 19")
+    assert dialog.error.text() == ""
+    assert dialog.add()
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 1).text() == "GB29 NWBK 6016 1331 9268 19"
+    dialog.table.setCurrentCell(0, 0)
+    dialog.delete_selected()
+    assert dialog.table.rowCount() == 0
