@@ -105,8 +105,7 @@ class DbLookup(m.Lookup):
 
     def __init__(self, session: Session, company_id: uuid.UUID,
                  ibans: Iterable[str] = ()) -> None:
-        self._by_token: dict[str, list[m.OpenDoc]] = defaultdict(list)
-        self._by_customer: dict[uuid.UUID, list[m.OpenDoc]] = defaultdict(list)
+        self._by_customer: dict[uuid.UUID, list[m.OpenDoc]] = {}
         self._customers: dict[uuid.UUID, m.CustomerRef] = {}
         self._by_name: dict[str, list[m.CustomerRef]] = defaultdict(list)
         self._by_name_token: dict[str, list[m.CustomerRef]] = defaultdict(list)
@@ -141,31 +140,28 @@ class DbLookup(m.Lookup):
             .where(CustLedgerEntry.company_id == company_id, CustLedgerEntry.open.is_(True),
                    CustLedgerEntry.remaining_amount > 0)
             .order_by(CustLedgerEntry.posting_date, CustLedgerEntry.entry_number))
+        # Only the rows are indexed here (a loop of a few operations per open entry); an
+        # entry becomes an OpenDoc when a line asks for it.
         minimum = m.MIN_DOCUMENT_LENGTH
-        by_token = self._by_token
-        by_raw: dict[Any, list[m.OpenDoc]] = defaultdict(list)  # str keys hash fast
-        days: dict[Any, date] = {}
-        for entry_id, raw, number, external, posted, remaining, disc_date, disc in rows.all():
-            customer_id = raw_ids.get(raw)
-            if customer_id is None:
-                continue  # a customer blocked for All
-            day = days.get(posted) or days.setdefault(posted, _day(posted))
-            if disc_date:
-                disc_day: date | None = days.get(disc_date) or days.setdefault(
-                    disc_date, _day(disc_date))
-            else:
-                disc_day = None
-            doc = m.OpenDoc(entry_id, customer_id, number, external, day, int(remaining),
-                            disc_day, int(disc or 0))
-            by_raw[raw].append(doc)
-            key = number.upper() if number.isalnum() else m.compact(number)
+        by_token: dict[str, list[Any]] = defaultdict(list)
+        by_raw: dict[Any, list[Any]] = defaultdict(list)  # str keys hash fast
+        compact = m.compact
+        for row in rows.all():
+            by_raw[row[1]].append(row)
+            number = row[2]
+            key = number if number.isalnum() else compact(number)
             if len(key) >= minimum:
-                by_token[key].append(doc)
-            if external:
-                other = m.compact(external)
+                by_token[key].append(row)
+            if row[3]:
+                other = compact(row[3])
                 if len(other) >= minimum and other != key:
-                    by_token[other].append(doc)
-        self._by_customer.update((raw_ids[raw], docs) for raw, docs in by_raw.items())
+                    by_token[other].append(row)
+        self._rows_by_token = by_token
+        self._rows_by_customer = {raw_ids[r]: found for r, found in by_raw.items()
+                                  if r in raw_ids}
+        self._docs: dict[int, m.OpenDoc] = {}
+        self._days: dict[Any, date] = {}
+        self._raw_ids = raw_ids
         self._by_iban: dict[str, list[m.CustomerRef]] = defaultdict(list)
         wanted = sorted({compact_iban(i) for i in ibans if i})
         for start in range(0, len(wanted), _CHUNK):
@@ -187,11 +183,31 @@ class DbLookup(m.Lookup):
         keys.update(f"{a}|{b}" for i, a in enumerate(prefixes) for b in prefixes[i + 1:])
         return keys
 
+    def _doc(self, row: Any) -> m.OpenDoc:
+        found = self._docs.get(row[0])
+        if found is None:
+            days = self._days
+            posted, disc_date = row[4], row[6]
+            day = days.get(posted) or days.setdefault(posted, _day(posted))
+            disc_day = (days.get(disc_date) or days.setdefault(disc_date, _day(disc_date))
+                        if disc_date else None)
+            found = self._docs[row[0]] = m.OpenDoc(
+                row[0], self._raw_ids[row[1]], row[2], row[3], day, int(row[5]), disc_day,
+                int(row[7] or 0))
+        return found
+
     def docs_by_token(self, token: str) -> Sequence[m.OpenDoc]:
-        return self._by_token.get(token, ())
+        rows = self._rows_by_token.get(token)
+        if not rows:
+            return ()
+        return [self._doc(r) for r in rows if r[1] in self._raw_ids]
 
     def docs_of(self, customer_id: uuid.UUID) -> Sequence[m.OpenDoc]:
-        return self._by_customer.get(customer_id, ())
+        found = self._by_customer.get(customer_id)
+        if found is None:
+            found = self._by_customer[customer_id] = [
+                self._doc(r) for r in self._rows_by_customer.get(customer_id, ())]
+        return found
 
     def customers_by_iban(self, iban: str) -> Sequence[m.CustomerRef]:
         return self._by_iban.get(iban, ())
