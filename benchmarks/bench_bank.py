@@ -27,25 +27,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from app.db import Database, open_database  # noqa: E402
-from app.db.models import CustLedgerEntry, Customer, CustomerBankAccount, utc_now  # noqa: E402
-from app.domain.bank import StatementLine, make_iban  # noqa: E402
-from app.domain.bank_matching import Confidence  # noqa: E402
-from app.domain.ids import new_id  # noqa: E402
-from app.domain.schemas import AccountCreate, CompanyCreate, JournalCreate  # noqa: E402
-from app.io.bank import read_statement, samples  # noqa: E402
-from app.services import accounts, bank_import, companies, journals  # noqa: E402
+from app.db import Database, open_database
+from app.db.models import CustLedgerEntry, Customer, CustomerBankAccount, utc_now
+from app.domain.bank import StatementLine, make_iban
+from app.domain.bank_matching import Confidence
+from app.domain.ids import new_id
+from app.domain.schemas import AccountCreate, CompanyCreate, JournalCreate
+from app.io.bank import read_statement, samples
+from app.services import accounts, bank_import, companies, journals
 
 DAY = date(2026, 11, 20)
-SURNAMES = ("Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Koch "
+SURNAMES = ("Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Koch "  # noqa: SIM905
             "Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger Hofmann "
             "Hartmann Lange Schmitt Werner Krause Meier Lehmann Köhler Herrmann König Walter "
             "Mayer Huber Kaiser Fuchs Peters Lang Scholz Möller Weiß Jung Hahn Vogel Friedrich "
             "Keller Günther Frank Berger Winkler Roth Beck Lorenz Baumann Franke Albrecht "
             "Schuster Simon Ludwig Böhm").split()
-TRADES = ("Bau Holz Elektro Metall Druck Logistik Handel Technik Service Immobilien Garten "
+TRADES = ("Bau Holz Elektro Metall Druck Logistik Handel Technik Service Immobilien Garten "  # noqa: SIM905
           "Medien Software Optik Textil Möbel Reisen Foods Energie Pharma").split()
 FORMS = ("GmbH", "AG", "KG", "GmbH & Co. KG", "e.K.", "Ltd", "Inc.", "OHG")
 
@@ -157,9 +157,7 @@ def generate(books: Books, lines: int, rnd: random.Random
                            "Rg.-Nr. {n} Kd {k}", "{n}")).format(n=number, k=f"K{10000 + who}")
         paid = cents
         expected: tuple[tuple[int, int], ...] = ((entry, cents),)
-        if kind == "iban+number":
-            name = name if iban else name
-        elif kind == "name+number":
+        if kind == "name+number":
             iban = ""
         elif kind == "number only":
             iban, name = "", ""
