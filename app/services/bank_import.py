@@ -146,7 +146,11 @@ class DbLookup(m.Lookup):
         by_token: dict[str, list[Any]] = defaultdict(list)
         by_raw: dict[Any, list[Any]] = defaultdict(list)  # str keys hash fast
         compact = m.compact
-        for row in rows.all():
+        # Plain driver tuples (the selected columns need no conversion: coerced above).
+        fetched: Sequence[Any] = (rows.cursor.fetchall() if rows.cursor is not None
+                                  else rows.all())
+        rows.close()
+        for row in fetched:
             by_raw[row[1]].append(row)
             number = row[2]
             key = number if number.isalnum() else compact(number)
