@@ -8,34 +8,30 @@ from __future__ import annotations
 
 import argparse
 import sys
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import APP_NAME, __version__
+from app.cli_common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    open_db,
+)
+from app.cli_common import add_company_option as _add_company_option
+from app.cli_common import add_db_option as _add_db_option
+from app.cli_common import company_id as _company_id
+from app.cli_common import existing_db as _existing_db
 
 if TYPE_CHECKING:
-    from app.db import Database
+    pass
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _add_db_option(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
-    # On a subcommand the default is SUPPRESS, so `python -m app --db X demo` keeps X
-    # (argparse would otherwise overwrite it with the subcommand's own default, None).
-    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS if sub else None,
-                        help="database file or SQLAlchemy URL (default: the user data folder)")
-
-
-def _add_company_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--company", metavar="NAME",
-                        help="company name or id; may be left out when the database holds one")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,14 +114,6 @@ def _register_serve(commands: Any) -> None:
     register(commands)
 
 
-def open_db(args: argparse.Namespace) -> Database:
-    """The database named by --db, else the default one in the user data folder."""
-    from app import paths
-    from app.db import open_database
-
-    return open_database(args.db or paths.default_database())
-
-
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.services import companies
     from app.services.demo import DEMO_NAME, create_demo_company
@@ -186,21 +174,6 @@ def _cmd_post(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return EXIT_OK
-
-
-def _existing_db(args: argparse.Namespace) -> Database:
-    """Open a database that must already exist (export, post, reverse, import into a
-    company): nothing is created, not even a folder."""
-    from app import paths
-    from app.db import open_database
-
-    return open_database(args.db or paths.default_database(), create=False)
-
-
-def _company_id(db: Database, name_or_id: str | None) -> uuid.UUID:
-    from app.services import companies
-
-    return (companies.find(db, name_or_id) if name_or_id else companies.the_only(db)).id
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -33,7 +33,9 @@ def register(commands: Any, add_db: Callable[[argparse.ArgumentParser], None],
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.cli import EXIT_OK, _company_id, _existing_db
+    from app.cli_common import EXIT_OK
+    from app.cli_common import company_id as _company_id
+    from app.cli_common import existing_db as _existing_db
     from app.domain.bank_matching import Confidence
     from app.io.bank import BankFileError, CsvProfile, read_statement
     from app.services import bank_accounts, bank_import

@@ -167,7 +167,7 @@ class ApiServer:
 
 def register(commands: Any) -> None:
     """``serve``: one subparser registered by app/cli.py."""
-    from app.cli import _add_db_option
+    from app.cli_common import add_db_option as _add_db_option
 
     serve = commands.add_parser(
         "serve", help="serve the local Business Central-compatible REST API (no window)",
@@ -185,7 +185,7 @@ def register(commands: Any) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     from app.api.app import is_loopback
-    from app.cli import open_db
+    from app.cli_common import open_db
 
     if not 0 <= args.port <= 65535:
         print(f"error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)

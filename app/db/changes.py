@@ -260,7 +260,14 @@ class ChangeWatcher:
         return int(value or 0)
 
     def poll(self, source: str = "file") -> list[ChangeSet]:
-        """The change-sets other handles committed since the last poll, oldest first."""
+        """The change-sets other handles committed since the last poll, oldest first.
+        Environment problems (the file gone, the server down) come as typed errors."""
+        from app.db.errors import translated
+
+        with translated():
+            return self._poll(source)
+
+    def _poll(self, source: str) -> list[ChangeSet]:
         from app.db.models import ChangeLog
 
         if self.db.is_sqlite:

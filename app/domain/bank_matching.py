@@ -208,7 +208,9 @@ def tokens(text: str) -> list[str]:
     or more digits (``INV103004``) those digits."""
     seen: dict[str, None] = {}
     for word in _WORDS.split(text.upper()):
-        candidates = [compact(word), *_PARTS.split(word)]
+        if len(word) < MIN_DOCUMENT_LENGTH:
+            continue
+        candidates = [word] if word.isalnum() else [compact(word), *_PARTS.split(word)]
         for token in candidates:
             if len(token) >= MIN_DOCUMENT_LENGTH:
                 seen.setdefault(token)
@@ -314,45 +316,53 @@ class Matcher:
         chosen: list[OpenDoc] = []
         tie = False
         candidates: tuple[OpenDoc, ...] = ()
+        full = False  # True: the full remaining amounts were paid, no discount taken
         if docs:
             docs.sort(key=lambda d: (d.posting_date, d.entry_id))
-            total = sum(self.state.left(d, day) for d in docs)
-            singles = [d for d in docs if self._within(self.state.left(d, day), cents)]
-            if self._within(total, cents) or len(singles) == 1:
-                amount_match = AmountMatch.ONE
-                chosen = docs if self._within(total, cents) else singles
-            elif len(singles) > 1:
-                amount_match = AmountMatch.MULTIPLE
-                chosen = docs
+            amount_match = AmountMatch.NO
+            chosen = docs  # a partial payment (or an overpayment) of the numbers given
+            for full in (False, True):  # net of the discounts first, as BC
+                total = sum(self._due(d, day, full) for d in docs)
+                singles = [d for d in docs if self._within(self._due(d, day, full), cents)]
+                if self._within(total, cents) or len(singles) == 1:
+                    amount_match = AmountMatch.ONE
+                    chosen = docs if self._within(total, cents) else singles
+                    break
+                if len(singles) > 1:
+                    amount_match = AmountMatch.MULTIPLE
+                    break
             else:
-                amount_match = AmountMatch.NO
-                chosen = docs  # a partial payment (or an overpayment) of the numbers given
+                full = False
+                total = sum(self._due(d, day, False) for d in docs)
             label = "invoice" if len(docs) == 1 else "invoices"
             reasons.append(f"{label} " + " ".join(d.document_number for d in docs))
+            if amount_match is AmountMatch.NO:
+                reasons.append("part payment" if cents < total else "more than is open")
         elif customer is not None:
             open_docs = [d for d in self.lookup.docs_of(customer.id)
                          if d.posting_date <= day and self.state.left(d, day) > 0]
-            if not open_docs:
-                amount_match = AmountMatch.NOT_CONSIDERED
-            else:
-                singles = [d for d in open_docs if self._within(self.state.left(d, day), cents)]
+            amount_match = AmountMatch.NOT_CONSIDERED if not open_docs else AmountMatch.NO
+            for full in (False, True) if open_docs else ():
+                singles = [d for d in open_docs if self._within(self._due(d, day, full), cents)]
                 if len(singles) == 1:
                     amount_match, chosen = AmountMatch.ONE, singles
-                elif len(singles) > 1:
+                    break
+                if len(singles) > 1:
                     amount_match, tie, candidates = AmountMatch.MULTIPLE, True, tuple(singles)
-                else:
-                    running, prefix = 0, []
-                    for d in open_docs:  # oldest first: a payment of several, in order
-                        running += self.state.left(d, day)
-                        prefix.append(d)
-                        if len(prefix) > 1 and self._within(running, cents):
-                            amount_match, chosen = AmountMatch.ONE, list(prefix)
-                            break
-                        if running > cents + self.tolerance:
-                            amount_match = AmountMatch.NO
-                            break
-                    else:
-                        amount_match = AmountMatch.NO
+                    break
+                running, prefix = 0, []
+                for d in open_docs:  # oldest first: a payment of several, in order
+                    running += self._due(d, day, full)
+                    prefix.append(d)
+                    if len(prefix) > 1 and self._within(running, cents):
+                        amount_match, chosen = AmountMatch.ONE, list(prefix)
+                        break
+                    if running > cents + self.tolerance:
+                        break
+                if amount_match is AmountMatch.ONE:
+                    break
+            else:
+                full = False
         else:
             amount_match = AmountMatch.NOT_CONSIDERED
         if amount_match is AmountMatch.ONE:
@@ -368,11 +378,15 @@ class Matcher:
             tie = True
             candidates = tuple(candidates or chosen)
             chosen = []
-        applications = self._spread(chosen, cents, day)
+        applications = self._spread(chosen, cents, day, full)
         return Match(confidence, priority, party, doc_match, amount_match, customer,
                      applications, " + ".join(reasons), tie, candidates)
 
-    def _spread(self, docs: Iterable[OpenDoc], cents: int, day: date) -> tuple[Application, ...]:
+    def _due(self, doc: OpenDoc, day: date, full: bool) -> int:
+        return self.state.remaining(doc) if full else self.state.left(doc, day)
+
+    def _spread(self, docs: Iterable[OpenDoc], cents: int, day: date,
+                full: bool = False) -> tuple[Application, ...]:
         """The payment over the entries, oldest first: each its due amount (its default Amount
         to Apply) while the payment lasts, the last one what is left."""
         left = cents
@@ -380,7 +394,7 @@ class Matcher:
         for doc in docs:
             if left <= 0:
                 break
-            due = self.state.left(doc, day)
+            due = self._due(doc, day, full)
             take = min(due, left)  # within the tolerance, a residual stays open
             if take > 0:
                 out.append(Application(doc.entry_id, doc.document_number, take,

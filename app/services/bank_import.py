@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from rapidfuzz import fuzz
+from sqlalchemy import BigInteger, String, insert, select, type_coerce
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -44,7 +44,8 @@ from app.db.models import (
 )
 from app.domain import bank_matching as m
 from app.domain.bank import Statement, StatementLine, compact_iban
-from app.domain.errors import DomainError, FieldError, Invalid, NotFound
+from app.domain.errors import Conflict, DomainError, FieldError, Invalid, NotFound
+from app.domain.ledger_schemas import ApplicationsRead, OpenEntryRead
 from app.domain.money import from_cents, to_cents
 from app.domain.schemas import PaymentCreate
 from app.services import payments
@@ -89,6 +90,11 @@ def _existing_keys(session: Session, company_id: uuid.UUID, journal_id: uuid.UUI
 
 # --- the lookups the matcher asks --------------------------------------------------------------
 
+def _day(value: Any) -> date:
+    """A date as the driver gives it (SQLite: ISO text; PostgreSQL: a date)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 class DbLookup(m.Lookup):
     """Indexes over the company's open invoice entries, customers and bank accounts, read
     in a few queries: by token, by customer, by IBAN, by name (exact, then by shared name
@@ -99,33 +105,24 @@ class DbLookup(m.Lookup):
 
     def __init__(self, session: Session, company_id: uuid.UUID,
                  ibans: Iterable[str] = ()) -> None:
-        self._by_token: dict[str, list[m.OpenDoc]] = defaultdict(list)
-        self._by_customer: dict[uuid.UUID, list[m.OpenDoc]] = defaultdict(list)
-        rows = session.execute(
-            select(CustLedgerEntry.id, CustLedgerEntry.customer_id,
-                   CustLedgerEntry.document_number, CustLedgerEntry.external_document_number,
-                   CustLedgerEntry.posting_date, CustLedgerEntry.remaining_amount,
-                   CustLedgerEntry.pmt_discount_date,
-                   CustLedgerEntry.remaining_pmt_disc_possible)
-            .where(CustLedgerEntry.company_id == company_id, CustLedgerEntry.open.is_(True),
-                   CustLedgerEntry.remaining_amount > 0)
-            .order_by(CustLedgerEntry.posting_date, CustLedgerEntry.entry_number))
-        for entry_id, customer_id, number, external, posted, remaining, disc_date, disc in rows:
-            doc = m.OpenDoc(entry_id, customer_id, number, external, posted, to_cents(remaining),
-                            disc_date, to_cents(disc))
-            self._by_customer[customer_id].append(doc)
-            for token in {m.compact(number), m.compact(external)}:
-                if len(token) >= m.MIN_DOCUMENT_LENGTH:
-                    self._by_token[token].append(doc)
+        self._by_customer: dict[uuid.UUID, list[m.OpenDoc]] = {}
         self._customers: dict[uuid.UUID, m.CustomerRef] = {}
         self._by_name: dict[str, list[m.CustomerRef]] = defaultdict(list)
         self._by_name_token: dict[str, list[m.CustomerRef]] = defaultdict(list)
         self._normal: dict[uuid.UUID, str] = {}
-        for cid, number, name, blocked in session.execute(
-                select(Customer.id, Customer.number, Customer.display_name, Customer.blocked)
+        # Rows are read through Core with the columns as the driver gives them (cents as
+        # integers, ids and dates as stored): 100,000 entries without a Decimal, a UUID or a
+        # date object made per value by the column types; ids are mapped back once per
+        # customer.
+        connection = session.connection()
+        raw_ids: dict[Any, uuid.UUID] = {}
+        for cid, raw, number, name, blocked in connection.execute(
+                select(Customer.id, type_coerce(Customer.id, String()), Customer.number,
+                       Customer.display_name, Customer.blocked)
                 .where(Customer.company_id == company_id)):
             if blocked == "All":
                 continue  # takes no payments
+            raw_ids[raw] = cid
             ref = m.CustomerRef(cid, number, name)
             self._customers[cid] = ref
             normal = m.normal_name(name)
@@ -133,6 +130,42 @@ class DbLookup(m.Lookup):
             self._by_name[normal].append(ref)
             for key in self._name_keys(normal):
                 self._by_name_token[key].append(ref)
+        rows = connection.execute(
+            select(CustLedgerEntry.id, type_coerce(CustLedgerEntry.customer_id, String()),
+                   CustLedgerEntry.document_number, CustLedgerEntry.external_document_number,
+                   type_coerce(CustLedgerEntry.posting_date, String()),
+                   type_coerce(CustLedgerEntry.remaining_amount, BigInteger()),
+                   type_coerce(CustLedgerEntry.pmt_discount_date, String()),
+                   type_coerce(CustLedgerEntry.remaining_pmt_disc_possible, BigInteger()))
+            .where(CustLedgerEntry.company_id == company_id, CustLedgerEntry.open.is_(True),
+                   CustLedgerEntry.remaining_amount > 0)
+            .order_by(CustLedgerEntry.posting_date, CustLedgerEntry.entry_number))
+        # Only the rows are indexed here (a loop of a few operations per open entry); an
+        # entry becomes an OpenDoc when a line asks for it.
+        minimum = m.MIN_DOCUMENT_LENGTH
+        by_token: dict[str, list[Any]] = defaultdict(list)
+        by_raw: dict[Any, list[Any]] = defaultdict(list)  # str keys hash fast
+        compact = m.compact
+        # Plain driver tuples (the selected columns need no conversion: coerced above).
+        fetched: Sequence[Any] = (rows.cursor.fetchall() if rows.cursor is not None
+                                  else rows.all())
+        rows.close()
+        for row in fetched:
+            by_raw[row[1]].append(row)
+            number = row[2]
+            key = number if number.isalnum() else compact(number)
+            if len(key) >= minimum:
+                by_token[key].append(row)
+            if row[3]:
+                other = compact(row[3])
+                if len(other) >= minimum and other != key:
+                    by_token[other].append(row)
+        self._rows_by_token = by_token
+        self._rows_by_customer = {raw_ids[r]: found for r, found in by_raw.items()
+                                  if r in raw_ids}
+        self._docs: dict[int, m.OpenDoc] = {}
+        self._days: dict[Any, date] = {}
+        self._raw_ids = raw_ids
         self._by_iban: dict[str, list[m.CustomerRef]] = defaultdict(list)
         wanted = sorted({compact_iban(i) for i in ibans if i})
         for start in range(0, len(wanted), _CHUNK):
@@ -146,14 +179,39 @@ class DbLookup(m.Lookup):
 
     @staticmethod
     def _name_keys(normal: str) -> set[str]:
-        words = [w for w in normal.split() if len(w) >= 3]
-        return {w for w in words} | {"^" + w[:4] for w in words if len(w) >= 5}
+        """Words, their 4-letter prefixes, and pairs of prefixes (rare even when each word
+        is common: a typo in one word leaves the pairs of the others)."""
+        words = [w for w in normal.split() if len(w) >= 3][:5]
+        prefixes = [w[:4] for w in words]
+        keys = set(words) | {"^" + p for p in prefixes}
+        keys.update(f"{a}|{b}" for i, a in enumerate(prefixes) for b in prefixes[i + 1:])
+        return keys
+
+    def _doc(self, row: Any) -> m.OpenDoc:
+        found = self._docs.get(row[0])
+        if found is None:
+            days = self._days
+            posted, disc_date = row[4], row[6]
+            day = days.get(posted) or days.setdefault(posted, _day(posted))
+            disc_day = (days.get(disc_date) or days.setdefault(disc_date, _day(disc_date))
+                        if disc_date else None)
+            found = self._docs[row[0]] = m.OpenDoc(
+                row[0], self._raw_ids[row[1]], row[2], row[3], day, int(row[5]), disc_day,
+                int(row[7] or 0))
+        return found
 
     def docs_by_token(self, token: str) -> Sequence[m.OpenDoc]:
-        return self._by_token.get(token, ())
+        rows = self._rows_by_token.get(token)
+        if not rows:
+            return ()
+        return [self._doc(r) for r in rows if r[1] in self._raw_ids]
 
     def docs_of(self, customer_id: uuid.UUID) -> Sequence[m.OpenDoc]:
-        return self._by_customer.get(customer_id, ())
+        found = self._by_customer.get(customer_id)
+        if found is None:
+            found = self._by_customer[customer_id] = [
+                self._doc(r) for r in self._rows_by_customer.get(customer_id, ())]
+        return found
 
     def customers_by_iban(self, iban: str) -> Sequence[m.CustomerRef]:
         return self._by_iban.get(iban, ())
@@ -247,8 +305,11 @@ def plan(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, statement: 
         keys = line_keys(statement)
         credit_keys = [k for k, line in zip(keys, statement.lines, strict=True) if line.credit]
         existing = _existing_keys(session, company_id, journal_id, credit_keys)
-        lookup = DbLookup(session, company_id,
-                          (line.counterparty_iban for line in statement.lines if line.credit))
+        if all(k in existing for k in credit_keys):
+            lookup: m.Lookup = m.Lookup()  # nothing new: no line will ask (a re-import)
+        else:
+            lookup = DbLookup(session, company_id, (line.counterparty_iban
+                                                    for line in statement.lines if line.credit))
         return _propose(company_id, journal_id, journal.code, statement, keys, existing, lookup,
                         min_confidence, to_cents(tolerance))
 
@@ -467,6 +528,15 @@ def undo(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID,
             raise NotFound(f"The journal with ID {journal_id} cannot be found.",
                            field="journalId")
         ids = list(payment_ids)
+        present = 0
+        for start in range(0, len(ids), _CHUNK):
+            present += len(list(session.scalars(select(Payment.id).where(
+                Payment.id.in_(ids[start:start + _CHUNK]),
+                Payment.journal_id == journal_id))))
+        if present != len(ids):
+            raise Conflict(f"{len(ids) - present} of the {len(ids)} lines of this bank "
+                           "statement import were posted or deleted since; the import can no "
+                           "longer be undone as a whole.", field="id")
         deleted = 0
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
@@ -507,3 +577,52 @@ def open_amount_on(doc: m.OpenDoc, day: date) -> Decimal:
 
 __all__ = ["Decision", "ImportPlan", "ImportResult", "Invalid", "ProposedLine", "import_statement",
            "plan", "undo", "write"]
+
+
+# --- for the review dialog ---------------------------------------------------------------------
+
+def open_entries_for(db: Database, company_id: uuid.UUID, customer_id: uuid.UUID,
+                     line: StatementLine, marked: dict[int, Decimal]) -> ApplicationsRead:
+    """A customer's open entries as Apply Customer Entries shows them, for a statement line
+    not written yet (the review's Change: the same table, the same defaults)."""
+    from app.services.applications import default_amount_to_apply
+
+    with db.reading() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None or customer.company_id != company_id:
+            raise NotFound(f"The customer with ID {customer_id} cannot be found.",
+                           field="customerNumber")
+        rows = list(session.scalars(
+            select(CustLedgerEntry).where(CustLedgerEntry.customer_id == customer_id,
+                                          CustLedgerEntry.open.is_(True),
+                                          CustLedgerEntry.remaining_amount > 0)
+            .order_by(CustLedgerEntry.posting_date, CustLedgerEntry.entry_number)))
+        entries = []
+        for entry in rows:
+            later = entry.posting_date > line.booking_date
+            entries.append(OpenEntryRead(
+                id=entry.id, entry_number=entry.entry_number, document_type=entry.document_type,
+                document_number=entry.document_number,
+                external_document_number=entry.external_document_number,
+                posting_date=entry.posting_date, due_date=entry.due_date, amount=entry.amount,
+                remaining_amount=entry.remaining_amount,
+                pmt_discount_date=entry.pmt_discount_date,
+                remaining_pmt_disc_possible=entry.remaining_pmt_disc_possible,
+                default_amount_to_apply=default_amount_to_apply(entry, line.booking_date),
+                amount_to_apply=marked.get(entry.id, Decimal("0.00")),
+                applied=entry.id in marked, can_apply=not later,
+                reason="Posted after the payment." if later else ""))
+        applied = sum(marked.values(), Decimal("0.00"))
+        return ApplicationsRead(
+            payment_id=uuid.UUID(int=0), customer_number=customer.number,
+            payment_amount=-line.amount, posting_date=line.booking_date, entries=entries,
+            applied_amount=applied, remaining_after=line.amount - applied)
+
+
+def customer_choices(db: Database, company_id: uuid.UUID) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, number, name) of the customers that can take payments, by number."""
+    with db.reading() as session:
+        return [(i, n, d) for i, n, d in session.execute(
+            select(Customer.id, Customer.number, Customer.display_name)
+            .where(Customer.company_id == company_id, Customer.blocked != "All")
+            .order_by(Customer.number))]

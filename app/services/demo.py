@@ -7,9 +7,12 @@ import random
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
 
 from app.db import Database
-from app.domain.bank import make_iban
+from app.domain.bank import StatementLine, make_iban
 from app.domain.bank_schemas import CustomerBankAccountCreate
 from app.domain.schemas import (
     AccountCreate,
@@ -143,3 +146,65 @@ def create_demo_company(db: Database, name: str = DEMO_NAME, *, seed: int = 7,
         customer_number=made[3].number, amount=Decimal("-250.00"),
         comment="On account, no invoice given"))
     return company
+
+
+def demo_statement_lines(db: Database, company_id: uuid.UUID, day: date) -> list[StatementLine]:
+    """A bank statement for the demo company: payments of its open invoices as customers
+    send them (by IBAN and number, by name and number, several invoices at once, a partial
+    payment, an amount only, one with nothing to go by) and a bank fee."""
+    from app.db.models import CustLedgerEntry, Customer
+
+    with db.reading() as session:
+        rows = list(session.execute(
+            select(CustLedgerEntry.document_number, CustLedgerEntry.remaining_amount,
+                   CustLedgerEntry.customer_id, Customer.display_name, Customer.number)
+            .join(Customer, Customer.id == CustLedgerEntry.customer_id)
+            .where(CustLedgerEntry.company_id == company_id, CustLedgerEntry.open.is_(True),
+                   CustLedgerEntry.remaining_amount > 0, CustLedgerEntry.posting_date <= day)
+            .order_by(CustLedgerEntry.document_number)))
+        numbers = {c.number: i for i, c in enumerate(session.scalars(
+            select(Customer).where(Customer.company_id == company_id)
+            .order_by(Customer.number)))}
+    lines: list[StatementLine] = []
+    by_customer: dict[uuid.UUID, list[Any]] = {}
+    for row in rows:
+        by_customer.setdefault(row.customer_id, []).append(row)
+    used: set[str] = set()
+
+    def take(row: Any) -> Any:
+        used.add(row.document_number)
+        return row
+
+    for count, row in enumerate(rows[8:22]):
+        if row.document_number in used:
+            continue
+        take(row)
+        iban = demo_iban(numbers[row.number]) if numbers[row.number] < 17 else ""
+        kind = count % 7
+        amount = row.remaining_amount
+        text = f"Invoice {row.document_number}"
+        name = row.display_name
+        if kind == 1:
+            iban = ""  # by name and number
+        elif kind == 2:
+            others = [r for r in by_customer[row.customer_id] if r.document_number not in used]
+            if others:
+                other = take(others[0])
+                amount += other.remaining_amount
+                text = f"RE {row.document_number} + {other.document_number}"
+        elif kind == 3:
+            amount = (amount / 2).quantize(Decimal("0.01"))
+            text = f"Teilzahlung {row.document_number}"
+        elif kind == 4:
+            text = "Thank you for your business"
+        elif kind == 5:
+            name = name.replace("a", "e", 1)  # a typo in the name
+            iban = ""
+        elif kind == 6:
+            name, iban, text = "J. SMITH", "", "Payment"
+        lines.append(StatementLine(amount, True, day, day, counterparty_name=name,
+                                   counterparty_iban=iban, remittance=text,
+                                   bank_reference=f"DEMO-{day:%Y%m%d}-{len(lines) + 1:04d}"))
+    lines.append(StatementLine(Decimal("12.50"), False, day, day, counterparty_name="Bank",
+                               remittance="Account fee", bank_reference=f"DEMO-{day:%Y%m%d}-FEE"))
+    return lines

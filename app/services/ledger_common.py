@@ -31,6 +31,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause, column, table
 
+from app.db import users
 from app.db.changes import note_statement
 from app.db.models import (
     Account,
@@ -116,13 +117,11 @@ def _invoice_register(session: Session, company_id: uuid.UUID, first_gl: int,
         register.to_cust_entry_number = max(register.to_cust_entry_number or cust_number,
                                             cust_number)
         return register
-    from app.services.posting import current_user
-
     register = GLRegister(
         company_id=company_id, number=next_numbers(session, company_id).register,
         from_entry_number=first_gl, to_entry_number=last_gl,
         from_cust_entry_number=cust_number, to_cust_entry_number=cust_number,
-        journal_code="", source_code=invoicing.INVOICE_SOURCE_CODE, user_id=current_user(),
+        journal_code="", source_code=invoicing.INVOICE_SOURCE_CODE, user_id=users.of(session),
         reversed=False)
     session.add(register)
     session.flush()

@@ -281,6 +281,9 @@ class MainWindow(QMainWindow):
         from app.ui.api_server import install as install_api_server
 
         install_api_server(self)  # Tools menu: the local API (app/ui/api_server.py)
+        from app.ui import bank_import  # Journal > Import Bank Statement…, drop on the grid
+
+        self.actionImportBankStatement = bank_import.install(self)
         self._enable_journal_actions()
         from app.ui import window_polish
 
@@ -392,8 +395,6 @@ class MainWindow(QMainWindow):
 
     def watch(self) -> None:
         """The timer's tick: what other programs committed since the last tick."""
-        from sqlalchemy.exc import SQLAlchemyError
-
         from app.domain.errors import DomainError
 
         self.payments.apply_waiting()
@@ -401,7 +402,7 @@ class MainWindow(QMainWindow):
             return
         try:
             found = self._watcher.poll()
-        except (DomainError, SQLAlchemyError) as exc:  # the file is gone, the server down
+        except DomainError as exc:  # the file is gone, the server down (classified)
             self.show_message(f"Cannot watch the database for other programs' changes: {exc}")
             return
         for changes in found:

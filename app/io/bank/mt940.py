@@ -25,7 +25,8 @@ _SLASH_KEYS = ("TRCD", "BENM", "ORDP", "NAME", "REMI", "IBAN", "BIC", "EREF", "A
                "MARF", "PREF", "RTRN", "ISDT", "CDTRREF", "CDTRREFTP", "CD", "SCOR", "ULTD",
                "ULTB", "PURP", "ID")
 _SLASH = re.compile(r"/(" + "|".join(sorted(_SLASH_KEYS, key=len, reverse=True)) + r")/")
-_TAG = re.compile(r"^:(\d{2}[A-Z]?):", re.MULTILINE)
+_TAG = re.compile(r"^:(\d{2}[A-Z]?):")
+_LINE_61 = re.compile(r"^\d{6}(\d{4})?R?[CD]R?[A-Z]?\d+,\d*")
 _REQUIRED = ("20", "25", "60F")
 
 
@@ -92,7 +93,9 @@ def parse(data: bytes, *, limit: int | None = None,
     text = decode(data, encodings, "MT940").replace("\r\n", "\n").replace("\r", "\n")
     if text.count("\n") > MAX_LINES:
         raise BankFileError(f"The file has more than {MAX_LINES:,} lines; it was not read.")
-    tags = [(m.group(1), text[:m.start()].count("\n") + 1) for m in _TAG.finditer(text)]
+    rows = text.split("\n")
+    tags = [(m.group(1), number) for number, row in enumerate(rows, start=1)
+            if (m := _TAG.match(row))]
     names = {name for name, _ in tags}
     for required in _REQUIRED:
         if required not in names:
@@ -101,8 +104,8 @@ def parse(data: bytes, *, limit: int | None = None,
                                 "missing.", where=f"line {line}")
     for name, line in tags:
         if name == "61":
-            body = text.split("\n")[line - 1][4:]
-            if not re.match(r"^\d{6}(\d{4})?R?[CD]R?[A-Z]?\d+,\d*", body):
+            body = rows[line - 1][4:]
+            if not _LINE_61.match(body):
                 raise BankFileError(f"the :61: field {body[:30]!r} is not a statement line "
                                     "(date, C/D mark, amount with a comma).",
                                     where=f"line {line}")
