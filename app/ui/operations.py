@@ -148,7 +148,7 @@ class Operations(QObject):
                      cancelled: str = "", busy: bool = True) -> T | None:
         """``attempt`` on a worker thread behind a progress dialog reading ``text``; None
         when refused or cancelled (``cancelled``: what the box then says)."""
-        from app.ui.posting.steps import Cancelled
+        from app.ui.busy import Cancelled
 
         try:
             return self._perform(call, step, refresh, (title, text) if busy else None,
@@ -176,7 +176,7 @@ class Operations(QObject):
             if busy is None:
                 result, changed = job(_no_progress)
             else:
-                from app.ui.posting.steps import run_busy
+                from app.ui.busy import run_busy
 
                 result, changed = run_busy(self.window, busy[0], busy[1], job,
                                            cancellable=cancellable)

@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.services import applications, invoices, ledgers, payments, posting
+from app.ui import busy as steps  # the worker thread behind the progress dialog
 from app.ui.main_window import MainWindow
-from app.ui.posting import steps
 from app.ui.posting.apply_dialog import ApplyEntriesDialog
 from app.ui.posting.dialogs import PreviewPostingDialog, TestReportDialog
 from app.ui.posting.window import POST_QUESTION, NavigateDialog
