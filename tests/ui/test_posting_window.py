@@ -119,6 +119,11 @@ def test_shift_f11_opens_apply_dialog_and_the_application_is_stored(
     stored = applications.open_entries(books.db, books.company_id, line.id)
     assert {e.document_number: e.amount_to_apply for e in stored.entries if e.applied} == {
         "A": D("100.00")}
+    # Through the gateway: an undo step, which takes the application back.
+    assert win.actionUndo.text() == f"Undo Apply Entries of Payment Line {line.line_number}"
+    win.actionUndo.trigger()
+    stored = applications.open_entries(books.db, books.company_id, line.id)
+    assert not any(e.applied for e in stored.entries)
 
 
 def test_preview_from_the_window_shows_counts_and_writes_nothing(

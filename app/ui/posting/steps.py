@@ -26,7 +26,7 @@ from app.ui.resources import PAYMENT
 from app.ui.undo import Gateway, Step
 
 if TYPE_CHECKING:
-    from app.domain.ledger_schemas import RegisterRead
+    from app.domain.ledger_schemas import ApplicationsRead, RegisterRead
     from app.domain.schemas import PaymentRead
 
 Applications = dict[uuid.UUID, list[tuple[int, Decimal]]]
@@ -78,4 +78,48 @@ class PostStep(Step):
             self.ops.book.gone(line.id)
 
 
-__all__ = ["Cancelled", "PostStep", "run_busy"]
+Applied = list[tuple[int, Decimal]]  # (customer ledger entry id, amount to apply), sorted
+
+
+def applied_of(read: ApplicationsRead) -> Applied:
+    """What a payment line is applied to, as an Apply Entries step compares it."""
+    return sorted((e.id, e.amount_to_apply) for e in read.entries if e.applied)
+
+
+class ApplyStep(Step):
+    """"Apply Entries of Payment Line 10000": undo puts the line's previous applications
+    back, redo the new ones, each only if the applications are still as the step left them
+    (else refused: they were changed in another window or program)."""
+
+    kinds = ("application", "payment")
+
+    def __init__(self, ops: Gateway, company_id: uuid.UUID, payment_id: uuid.UUID,
+                 line_number: int, before: Applied, after: Applied) -> None:
+        super().__init__(ops, f"Apply Entries of {PAYMENT.label} {line_number}")
+        self.company_id, self.payment_id = company_id, payment_id
+        self.line_number = line_number
+        self.before, self.after = before, after
+
+    def _put(self, expected: Applied, wanted: Applied) -> None:
+        from app.domain.errors import Conflict
+        from app.domain.ledger_schemas import ApplicationInput
+        from app.services import applications
+
+        db = self.ops.db
+        now = applied_of(applications.open_entries(db, self.company_id, self.payment_id))
+        if now != expected:
+            raise Conflict(f"The applications of {PAYMENT.label.lower()} {self.line_number} "
+                           "were changed after this step, so it cannot be taken back without "
+                           "losing that change.")
+        applications.set_applications(db, self.company_id, self.payment_id, [
+            ApplicationInput(cust_ledger_entry_id=entry, amount_to_apply=amount)
+            for entry, amount in wanted])
+
+    def perform_undo(self) -> None:
+        self._put(self.after, self.before)
+
+    def perform_redo(self) -> None:
+        self._put(self.before, self.after)
+
+
+__all__ = ["ApplyStep", "Cancelled", "PostStep", "applied_of", "run_busy"]

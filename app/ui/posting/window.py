@@ -206,6 +206,7 @@ class WindowPosting(QObject):
     def apply_entries(self) -> None:
         from app.services import applications
         from app.ui.posting.apply_dialog import ApplyEntriesDialog
+        from app.ui.posting.steps import ApplyStep, applied_of
 
         ready = self._ready()
         if ready is None:
@@ -222,9 +223,16 @@ class WindowPosting(QObject):
                           f"line {line.line_number}: choose the customer first.")
             return
 
+        before = applied_of(applications.open_entries(db, company_id, line.id))
+
+        def step(read: Any) -> ApplyStep | None:
+            after = applied_of(read)
+            return ApplyStep(gateway, company_id, line.id, line.line_number, before,
+                             after) if after != before else None
+
         def save(inputs: Any) -> Any:  # the dialog shows a refusal at its entries
             return gateway.run(lambda: applications.set_applications(
-                db, company_id, line.id, inputs))
+                db, company_id, line.id, inputs), step=step, scope=company_id)
 
         dialog = ApplyEntriesDialog(db, company_id, line.id, self.payments.paymentsView,
                                     save=save)
