@@ -375,8 +375,13 @@ class MainWindow(QMainWindow):
         come through the gateway (the API server's thread) is queued to the GUI thread."""
         from app.ui.operations import in_gateway
 
-        if not in_gateway():
+        if in_gateway():
+            return
+        try:
             self._bridge.arrived.emit(changes.with_source("api"))
+        except RuntimeError:  # the window is gone (closed without close_database)
+            if self._db is not None:
+                self._db.remove_listener(self._listen)
 
     def _start_watching(self, db: Database) -> None:
         from app.db.changes import ChangeWatcher

@@ -106,6 +106,7 @@ class Operations(QObject):
 
     changes = Signal(object)  # a ChangeSet: what a call of the gateway changed
     refusal = Signal(str)  # an undo or redo was refused: the message shown
+    notice = Signal(str)  # something the user should know about Undo (status bar)
 
     def __init__(self, db: Database, parent: QObject | None = None, *,
                  window: QWidget | None = None) -> None:
@@ -118,14 +119,18 @@ class Operations(QObject):
 
     # --- the one path ---------------------------------------------------------------------
     def run(self, call: Callable[[], T], *, step: Callable[[T], Step | None] | None = None,
-            refresh: ChangeSet | None = None, scope: uuid.UUID | None = None) -> T:
+            refresh: ChangeSet | None = None, scope: uuid.UUID | None = None,
+            final: str | None = None) -> T:
         """Run ``call`` (one service call), push ``step(result)``, broadcast what changed.
 
         A ``DomainError`` is raised to the caller (shown at its field or cell); an
         environment problem is shown in a plain box first. ``refresh``: broadcast when the
         call failed (what is on screen may be stale: that may be why it failed). ``scope``:
-        the company the call works in, when the captured change-set could not tell."""
-        return self._perform(lambda _progress: call(), step, refresh, None, False, scope)
+        the company the call works in, when the captured change-set could not tell.
+        ``final``: the change is too big to undo (named so in the message): the undo stack is
+        cleared, so Undo never skips over it to take back something older."""
+        return self._perform(lambda _progress: call(), step, refresh, None, False, scope,
+                             final)
 
     def run_long(self, title: str, text: str, call: Callable[[Progress], T], *,
                  step: Callable[[T], Step | None] | None = None,
@@ -145,14 +150,15 @@ class Operations(QObject):
     def attempt_long(self, title: str, text: str, call: Callable[[Progress], T], *,
                      step: Callable[[T], Step | None] | None = None,
                      refresh: ChangeSet | None = None, cancellable: bool = False,
-                     cancelled: str = "", busy: bool = True) -> T | None:
+                     cancelled: str = "", busy: bool = True,
+                     final: str | None = None) -> T | None:
         """``attempt`` on a worker thread behind a progress dialog reading ``text``; None
         when refused or cancelled (``cancelled``: what the box then says)."""
-        from app.ui.posting.steps import Cancelled
+        from app.ui.busy import Cancelled
 
         try:
             return self._perform(call, step, refresh, (title, text) if busy else None,
-                                 cancellable)
+                                 cancellable, final=final)
         except Cancelled:
             messages.warn(self.window, title, cancelled or "Cancelled. Nothing was saved.")
             return None
@@ -164,7 +170,8 @@ class Operations(QObject):
 
     def _perform(self, call: Callable[[Progress], T], step: Callable[[T], Step | None] | None,
                  refresh: ChangeSet | None, busy: tuple[str, str] | None,
-                 cancellable: bool, scope: uuid.UUID | None = None) -> T:
+                 cancellable: bool, scope: uuid.UUID | None = None,
+                 final: str | None = None) -> T:
         db = self.db
 
         def job(progress: Progress) -> tuple[T, ChangeSet]:
@@ -176,7 +183,7 @@ class Operations(QObject):
             if busy is None:
                 result, changed = job(_no_progress)
             else:
-                from app.ui.posting.steps import run_busy
+                from app.ui.busy import run_busy
 
                 result, changed = run_busy(self.window, busy[0], busy[1], job,
                                            cancellable=cancellable)
@@ -189,11 +196,22 @@ class Operations(QObject):
         made = step(result) if step is not None else None
         if made is not None:
             self._push(made)
+        if final is not None:
+            self.clear_undo(final)
         if scope is not None and changed.company_id is None:
             changed = ChangeSet(changed.kinds, scope, changed.journal_ids, changed.ids,
                                 changed.source)
         self.broadcast(changed)
         return result
+
+    def clear_undo(self, what: str) -> None:
+        """A change too big to undo was made: the earlier steps go too (undoing them now
+        would skip over it), and the user is told."""
+        had = self.stack.count() > 0
+        self.stack.clear()
+        self.notice.emit(f"{what} cannot be undone"
+                         + (", so the earlier steps were cleared from Edit > Undo."
+                            if had else "."))
 
     def broadcast(self, changes: ChangeSet) -> None:
         """Tell the views what changed (they re-read what they show of it)."""
@@ -248,7 +266,8 @@ class Operations(QObject):
             return DeleteStep(self, resource, cid, snapshot) if keep_undo else None
 
         self.run(lambda: resource.delete(self.db, cid, record, False), step=made,
-                 refresh=ChangeSet.of(*resource.affects, company_id=cid), scope=cid)
+                 refresh=ChangeSet.of(*resource.affects, company_id=cid), scope=cid,
+                 final=None if keep_undo else f"Deleting {resource.name(record)}")
 
     def lines_removed_with(self, kind: str, company_id: uuid.UUID | None,
                            record: ApiRead) -> int:
@@ -299,7 +318,8 @@ class Operations(QObject):
 
         return self.run(lambda: payments.delete_many(
             self.db, company_id, {line.id: line.version for line in lines}), step=made,
-            refresh=ChangeSet.of("payment", company_id=company_id), scope=company_id)
+            refresh=ChangeSet.of("payment", company_id=company_id), scope=company_id,
+            final=None if keep_undo else f"Deleting {len(lines):,} {PAYMENT.plural.lower()}")
 
     @contextmanager
     def batch(self, text: str) -> Iterator[None]:

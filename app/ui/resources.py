@@ -1,5 +1,6 @@
-"""The six resources the editing code knows, described once: labels, schemas, and the
-service calls to create, update, read, delete (returning what was deleted) and restore.
+"""The six resources the editing code knows: their description (app/ui/descriptions.py: the
+words), schemas, and the service calls to create, update, read, delete (returning what was
+deleted) and restore.
 
 The undo commands and the dialogs are generic over these descriptions."""
 
@@ -30,18 +31,17 @@ from app.domain.schemas import (
     SalesInvoiceUpdate,
 )
 from app.services import accounts, companies, customers, invoices, journals, payments
+from app.ui import descriptions as words
+from app.ui.descriptions import Description
 
 ALL_KINDS = ("company", "account", "customer", "invoice", "journal", "payment")
 
 
 @dataclass(frozen=True)
 class Resource:
-    kind: str  # the name in the ``changed(kind)`` signal
-    label: str  # "Journal": step names read "New Journal BANK"
-    plural: str
+    description: Description  # its words (app/ui/descriptions.py): label, plural, key
     create_schema: type[ApiInput]
     update_schema: type[ApiInput]
-    key: Callable[[Any], str]  # the record's name in messages: number, code, line number
     create: Callable[[Database, uuid.UUID, Any], ApiRead]
     update: Callable[[Database, uuid.UUID, uuid.UUID, Any, int | None], ApiRead]
     get: Callable[[Database, uuid.UUID, uuid.UUID], ApiRead]
@@ -52,8 +52,23 @@ class Resource:
     record_of: Callable[[Any], ApiRead]  # the record inside a snapshot
     affects: tuple[str, ...]  # kinds whose views change when this one does
 
+    @property
+    def kind(self) -> str:
+        return self.description.kind
+
+    @property
+    def label(self) -> str:  # "Journal": step names read "New Journal BANK"
+        return self.description.label
+
+    @property
+    def plural(self) -> str:
+        return self.description.plural
+
+    def key(self, record: Any) -> str:
+        return self.description.key(record)
+
     def name(self, record: Any) -> str:
-        return f"{self.label} {self.key(record)}"
+        return self.description.name(record)
 
 
 def _deleting(delete: Callable[..., None]) -> Callable[[Database, uuid.UUID, ApiRead, bool], Any]:
@@ -75,7 +90,7 @@ def _payment_create(db: Database, cid: uuid.UUID, data: Any) -> ApiRead:
 
 
 COMPANY = Resource(
-    "company", "Company", "Companies", CompanyCreate, CompanyUpdate, lambda r: r.name,
+    words.COMPANY, CompanyCreate, CompanyUpdate,
     create=lambda db, cid, data: companies.create(db, data),
     update=lambda db, cid, rid, data, v: companies.update(db, rid, data, version=v),
     get=lambda db, cid, rid: companies.get(db, rid),
@@ -86,7 +101,7 @@ COMPANY = Resource(
     affects=ALL_KINDS,
 )
 ACCOUNT = Resource(
-    "account", "G/L Account", "G/L Accounts", AccountCreate, AccountUpdate, lambda r: r.number,
+    words.ACCOUNT, AccountCreate, AccountUpdate,
     create=accounts.create,
     update=lambda db, cid, rid, data, v: accounts.update(db, cid, rid, data, version=v),
     get=accounts.get,
@@ -96,7 +111,7 @@ ACCOUNT = Resource(
     affects=("account", "customer", "journal"),
 )
 CUSTOMER = Resource(
-    "customer", "Customer", "Customers", CustomerCreate, CustomerUpdate, lambda r: r.number,
+    words.CUSTOMER, CustomerCreate, CustomerUpdate,
     create=customers.create,
     update=lambda db, cid, rid, data, v: customers.update(db, cid, rid, data, version=v),
     get=customers.get,
@@ -106,8 +121,7 @@ CUSTOMER = Resource(
     affects=("customer", "invoice", "payment"),
 )
 INVOICE = Resource(
-    "invoice", "Sales Invoice", "Sales Invoices", SalesInvoiceCreate, SalesInvoiceUpdate,
-    lambda r: r.number,
+    words.INVOICE, SalesInvoiceCreate, SalesInvoiceUpdate,
     create=invoices.create,
     update=lambda db, cid, rid, data, v: invoices.update(db, cid, rid, data, version=v),
     get=invoices.get,
@@ -117,7 +131,7 @@ INVOICE = Resource(
     affects=("invoice",),
 )
 JOURNAL = Resource(
-    "journal", "Journal", "Journals", JournalCreate, JournalUpdate, lambda r: r.code,
+    words.JOURNAL, JournalCreate, JournalUpdate,
     create=journals.create,
     update=lambda db, cid, rid, data, v: journals.update(db, cid, rid, data, version=v),
     get=journals.get,
@@ -128,8 +142,7 @@ JOURNAL = Resource(
     affects=("journal", "payment"),
 )
 PAYMENT = Resource(
-    "payment", "Payment Line", "Payment Lines", PaymentCreate, PaymentUpdate,
-    lambda r: str(r.line_number),
+    words.PAYMENT, PaymentCreate, PaymentUpdate,
     create=_payment_create,
     update=lambda db, cid, rid, data, v: payments.update(db, cid, rid, data, version=v),
     get=payments.get,

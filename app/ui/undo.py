@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
+from app.domain.changes import ChangeSet
 from app.domain.errors import Conflict, DomainError
 from app.domain.schemas import ApiRead, PaymentRead
 from app.ui.resources import (
@@ -32,7 +33,24 @@ from app.ui.resources import (
 )
 
 if TYPE_CHECKING:
-    from app.ui.operations import Operations
+    from app.db import Database
+
+T = TypeVar("T")
+
+
+class Gateway(Protocol):
+    """What a step needs of the gateway (app/ui/operations.py), which runs its undo and
+    redo: the database, the version book, long work off the GUI thread."""
+
+    db: Database
+    book: VersionBook
+
+    def take_step(self, step: Step, verb: str, perform: Callable[[], None],
+                  move: Callable[[], None] | None) -> bool: ...
+
+    def run_long(self, title: str, text: str, call: Callable[[Callable[[str], None]], T], *,
+                 step: Callable[[T], Step | None] | None = None,
+                 refresh: ChangeSet | None = None, cancellable: bool = False) -> T: ...
 
 
 class VersionBook:
@@ -76,7 +94,7 @@ class Step(QUndoCommand):
 
     kinds: tuple[str, ...] = ()
 
-    def __init__(self, ops: Operations, text: str) -> None:
+    def __init__(self, ops: Gateway, text: str) -> None:
         super().__init__(text)
         self.ops = ops
         self._skip_redo = True  # QUndoStack.push calls redo(): the change is already made
@@ -119,7 +137,7 @@ class Step(QUndoCommand):
 class CreateStep(Step):
     """New record. Undo deletes it; redo puts the very same record back (same id)."""
 
-    def __init__(self, ops: Operations, resource: Resource, company_id: uuid.UUID,
+    def __init__(self, ops: Gateway, resource: Resource, company_id: uuid.UUID,
                  created: ApiRead) -> None:
         super().__init__(ops, f"New {resource.name(created)}")
         self.resource, self.company_id = resource, company_id
@@ -143,7 +161,7 @@ class EditStep(Step):
     """Changed properties. Undo writes the previous values back, redo the new ones, each
     time only if the record is still as the step left it."""
 
-    def __init__(self, ops: Operations, resource: Resource, company_id: uuid.UUID,
+    def __init__(self, ops: Gateway, resource: Resource, company_id: uuid.UUID,
                  before: ApiRead, after: ApiRead) -> None:
         super().__init__(ops, f"Edit {resource.name(after)}")
         self.resource, self.company_id = resource, company_id
@@ -169,7 +187,7 @@ class DeleteStep(Step):
     """A deleted record (with everything its delete removed). Undo restores it all with the
     same ids, versions and line numbers; redo deletes it again."""
 
-    def __init__(self, ops: Operations, resource: Resource, company_id: uuid.UUID,
+    def __init__(self, ops: Gateway, resource: Resource, company_id: uuid.UUID,
                  snapshot: Any) -> None:
         self.resource, self.company_id = resource, company_id
         self.snapshot = snapshot
@@ -199,7 +217,7 @@ class DeleteLinesStep(Step):
 
     kinds = PAYMENT.affects
 
-    def __init__(self, ops: Operations, company_id: uuid.UUID,
+    def __init__(self, ops: Gateway, company_id: uuid.UUID,
                  lines: list[PaymentRead]) -> None:
         text = (f"Delete {PAYMENT.name(lines[0])}" if len(lines) == 1
                 else f"Delete {len(lines)} {PAYMENT.plural}")
@@ -227,7 +245,7 @@ class DeleteLinesStep(Step):
 class BatchStep(Step):
     """Several steps as one ("Paste 12 Payment Lines"): all of them or none is undone."""
 
-    def __init__(self, ops: Operations, text: str, steps: list[Step]) -> None:
+    def __init__(self, ops: Gateway, text: str, steps: list[Step]) -> None:
         super().__init__(ops, text)
         self.steps = steps
         self.kinds = tuple(dict.fromkeys(k for s in steps for k in s.kinds))

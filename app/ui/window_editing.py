@@ -174,6 +174,7 @@ class WindowEditing(QObject):
         if old is not None:
             old.stack.clear()
         ops.refusal.connect(self.host.show_message)
+        ops.notice.connect(self.host.show_message)
         self.ops = ops
         undo = ops.create_undo_action(w.menuBar())
         undo.setIconText("Undo")  # the toolbar stays short; menu and tooltip name the step

@@ -86,3 +86,89 @@ def test_the_run_time_guard_refuses_a_write_from_ui_code_outside_the_gateway(
     # A test (or the CLI) calling the service itself is not the GUI: allowed.
     payments.create(db, demo.id, bank.id, PaymentCreate(amount=Decimal("-2")))
     assert len(payments.list_all(db, demo.id, bank.id)) == len(before) + 2
+
+
+# --- the gateway classifies what went wrong --------------------------------------------------
+def test_an_environment_problem_gets_a_plain_box_and_nothing_is_recorded(
+        db: Database, demo: CompanyRead, boxes: object) -> None:
+    from app.domain.changes import ChangeSet
+    from app.domain.errors import DatabaseBusy
+    from app.ui.operations import Operations
+
+    ops = Operations(db)
+    seen: list[ChangeSet] = []
+    ops.changes.connect(seen.append)
+
+    def locked() -> None:
+        raise DatabaseBusy("The database is locked by another program; try again.")
+
+    with pytest.raises(DatabaseBusy):  # the caller stops; a dialog keeps its input
+        ops.run(locked, refresh=ChangeSet.of("payment", company_id=demo.id))
+    assert boxes.warnings == [  # type: ignore[attr-defined]
+        "The database is locked by another program; try again."]
+    assert ops.stack.count() == 0
+    assert [c.kinds for c in seen] == [frozenset({"payment"})]  # re-read what may be stale
+    assert ops.attempt("Post", locked) is None  # a menu command: shown once, not twice
+    assert len(boxes.warnings) == 2  # type: ignore[attr-defined]
+
+
+def test_a_domain_error_goes_to_the_caller_or_to_a_box_named_after_the_command(
+        db: Database, demo: CompanyRead, boxes: object) -> None:
+    from app.domain.errors import Invalid
+    from app.ui.operations import Operations
+
+    ops = Operations(db)
+
+    def refused() -> None:
+        raise Invalid("Amount must not be 0.", field="amount")
+
+    with pytest.raises(Invalid):  # shown at its field or cell by the caller
+        ops.run(refused)
+    assert boxes.warnings == []  # type: ignore[attr-defined]
+    assert ops.attempt("Post", refused) is None
+    assert boxes.warnings == ["Amount must not be 0."]  # type: ignore[attr-defined]
+
+
+def test_a_bug_is_not_dressed_up_it_goes_on_to_the_crash_dialog(
+        db: Database, boxes: object) -> None:
+    """Anything that is not a DomainError is a bug: no box, no step, raised unchanged to the
+    excepthook, which shows the crash dialog (app/ui/crash.py)."""
+    from app.ui.operations import Operations
+
+    ops = Operations(db)
+
+    def bug() -> None:
+        raise ZeroDivisionError("division by zero")
+
+    with pytest.raises(ZeroDivisionError):
+        ops.attempt("Post", bug)
+    assert boxes.warnings == [] and ops.stack.count() == 0  # type: ignore[attr-defined]
+
+
+def _conflict_by_text(source: str) -> list[int]:
+    """Lines comparing an error's ``field`` to "@odata.etag" or looking into its message."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            parts = [node.left, *node.comparators]
+            names = {p.attr for p in parts if isinstance(p, ast.Attribute)}
+            texts = {p.value for p in parts if isinstance(p, ast.Constant)}
+            if ("field" in names and "@odata.etag" in texts) or (
+                    "message" in names and any(isinstance(op, ast.In | ast.NotIn)
+                                               for op in node.ops)):
+                found.append(node.lineno)
+    return found
+
+
+def test_no_ui_code_recognises_a_conflict_by_its_field_or_message() -> None:
+    """A stale write is a typed StaleWrite (a Conflict): no GUI code compares the field
+    ("@odata.etag") or the message text to recognise one."""
+    found = [f"{path.name}:{line}" for path in sorted(gateway_guard.UI.rglob("*.py"))
+             for line in _conflict_by_text(path.read_text(encoding="utf-8"))]
+    assert found == []
+    # and the check finds them (self-check)
+    assert _conflict_by_text('if exc.field == "@odata.etag":\n    pass\n'
+                             'if "changed" in exc.message:\n    pass\n'
+                             'if isinstance(exc, StaleWrite):\n    pass\n') == [1, 3]

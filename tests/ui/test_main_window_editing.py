@@ -440,7 +440,7 @@ def test_too_many_lines_are_deleted_without_undo_after_saying_so(
     monkeypatch.setattr(operations, "UNDO_LINE_LIMIT", 2)  # 50,000 in the app
     asked: list[str] = []
     monkeypatch.setattr(window, "confirm", lambda _t, q: asked.append(q) or True)
-    _edit_cell(qtbot, window, 0, "comment", "kept")  # an earlier step stays
+    _edit_cell(qtbot, window, 0, "comment", "kept")  # an earlier step
     model = window.payments_model()
     window.paymentsView.setCurrentIndex(model.index(4, 1))
     for _ in range(2):
@@ -449,4 +449,8 @@ def test_too_many_lines_are_deleted_without_undo_after_saying_so(
     assert asked == ["Do you want to delete these 3 lines?\n\nThis cannot be undone: 3 lines "
                      "are too many to keep for Undo."]
     assert len(payments.list_all(db, demo.id, bank.id)) == 4 and model.rowCount() == 4
-    assert window.actionUndo.text() == "Undo Edit Payment Line 10000"  # no step for these
+    # No step for these, and the earlier step is gone too: Undo never skips over a change
+    # it cannot take back (issue 15: undo that never surprises).
+    assert window.actionUndo.text() == "Undo" and not window.actionUndo.isEnabled()
+    assert window.statusBar().currentMessage().startswith("3 lines deleted.")
+    assert window.editing.ops is not None and window.editing.ops.stack.count() == 0

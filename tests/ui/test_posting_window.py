@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
-from app.services import applications, invoices, ledgers, payments, posting
+from app.domain.schemas import JournalUpdate
+from app.services import applications, invoices, journals, ledgers, payments, posting
+from app.ui import busy as steps  # the worker thread behind the progress dialog
 from app.ui.main_window import MainWindow
-from app.ui.posting import steps
 from app.ui.posting.apply_dialog import ApplyEntriesDialog
 from app.ui.posting.dialogs import PreviewPostingDialog, TestReportDialog
 from app.ui.posting.window import POST_QUESTION, NavigateDialog
@@ -119,6 +120,11 @@ def test_shift_f11_opens_apply_dialog_and_the_application_is_stored(
     stored = applications.open_entries(books.db, books.company_id, line.id)
     assert {e.document_number: e.amount_to_apply for e in stored.entries if e.applied} == {
         "A": D("100.00")}
+    # Through the gateway: an undo step, which takes the application back.
+    assert win.actionUndo.text() == f"Undo Apply Entries of Payment Line {line.line_number}"
+    win.actionUndo.trigger()
+    stored = applications.open_entries(books.db, books.company_id, line.id)
+    assert not any(e.applied for e in stored.entries)
 
 
 def test_preview_from_the_window_shows_counts_and_writes_nothing(
@@ -257,10 +263,8 @@ def test_undo_of_a_posting_reversed_meanwhile_is_refused_and_changes_nothing(
     boxes.answers = ["Yes"]
     register = win.posting.post()
     assert register is not None
-    # Reversed from the G/L Registers tab (its Reverse action).
-    win.posting.registers.view.selectRow(0)  # type: ignore[union-attr]
-    boxes.answers = ["Yes"]
-    win.posting.actionReverseRegister.trigger()
+    # Reversed by another program (a reversal in this window clears Edit > Undo: below).
+    posting.reverse(books.db, books.company_id, register.number)
     assert [r.reversed for r in posting.list_registers(books.db, books.company_id)] == [
         True, True]
     assert _invoice_remaining(books)["B"] == D("50.00")
@@ -271,6 +275,45 @@ def test_undo_of_a_posting_reversed_meanwhile_is_refused_and_changes_nothing(
                "reversal" in w for w in boxes.warnings)
     assert dump(books.db) == before
     assert win.editing.ops.stack.index() == 1  # still on the stack, not undone
+
+
+def test_a_reversal_in_the_window_clears_undo_and_says_so(
+        win: MainWindow, books: Books, boxes: Boxes) -> None:
+    """A reversal cannot be undone: Undo must not skip over it to take back the posting (or
+    anything older), so the steps before it are cleared, and the status bar says so."""
+    books.pay("C1", "-50.00", invoice="B", document="P1")
+    boxes.answers = ["Yes"]
+    assert win.posting.post() is not None
+    assert win.actionUndo.isEnabled()
+    win.posting.registers.view.selectRow(0)  # type: ignore[union-attr]
+    boxes.answers = ["Yes"]
+    win.posting.actionReverseRegister.trigger()
+    assert [r.reversed for r in posting.list_registers(books.db, books.company_id)] == [
+        True, True]
+    assert win.editing.ops is not None and win.editing.ops.stack.count() == 0
+    assert not win.actionUndo.isEnabled()
+    assert "A reversal cannot be undone" in win.statusBar().currentMessage()
+
+
+def test_posting_too_many_lines_clears_undo_and_says_so(
+        win: MainWindow, books: Books, boxes: Boxes, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui import operations
+
+    books.pay("C1", "-50.00", invoice="B", document="P1")
+    books.pay("C1", "-5.00", document="P2")
+    assert win.editing.ops is not None
+    journal = journals.get(books.db, books.company_id, books.journal_id)
+    win.editing.ops.update("journal", books.company_id, journal,
+                           JournalUpdate(display_name="Before posting"))  # an older step
+    monkeypatch.setattr(operations, "UNDO_LINE_LIMIT", 1)
+    boxes.answers = ["Yes"]
+    assert win.posting.post() is not None
+    assert "too many to keep for Undo" in boxes.questions[-1]
+    assert win.editing.ops.stack.count() == 0 and not win.actionUndo.isEnabled()
+    assert "too big to undo" in win.statusBar().currentMessage()
+    assert not win.editing.ops.undo()  # Ctrl+Z does nothing: the journal keeps its name
+    assert journals.get(books.db, books.company_id, books.journal_id).display_name == \
+        "Before posting"
 
 
 def test_undo_refused_when_a_line_number_was_taken_again(

@@ -102,8 +102,7 @@ def delete_question(ops: Operations, kind: str, company_id: uuid.UUID | None,
                 if len(records) == 1 else f"{len(records)} payment lines")
         return f"Delete {what}?\n\nEdit > Undo brings them back.", True
     record = records[0]
-    name = f"{resource.label.lower() if kind != 'account' else 'G/L account'} " \
-           f"{resource.key(record)}"
+    name = f"{resource.description.in_sentence} {resource.key(record)}"
     lines = ops.lines_removed_with(kind, company_id, record)
     extra = ""
     if kind == "journal":

@@ -1,12 +1,13 @@
 """The six forms: which properties each dialog shows, how, and with which lookups.
 
-Property names, sizes and rules come from app/domain/schemas.py; this file only says how to
-present them."""
+Property names, sizes and rules come from app/domain/schemas.py; titles, the form's title
+and the record's name from the resource's one description (app/ui/descriptions.py); this file
+only says how to present them."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
 from app.db import Database
@@ -15,6 +16,7 @@ from app.domain.schemas import (
     AccountCreate,
     AccountType,
     AccountUpdate,
+    ApiInput,
     ApplicationMethod,
     CompanyCreate,
     CompanyUpdate,
@@ -29,132 +31,152 @@ from app.domain.schemas import (
     SalesInvoiceCreate,
     SalesInvoiceUpdate,
 )
+from app.ui.descriptions import DESCRIPTIONS
 from app.ui.dialogs.fields import FieldSpec as F
 from app.ui.dialogs.form import FormSpec
 from app.ui.dialogs.lookup import LookupRow, LookupSource
 from app.ui.localized import format_amount, format_date
 
 
+def _fields(kind: str) -> Callable[..., F]:
+    """The fields of one resource's form, titled from its one description."""
+    description = DESCRIPTIONS[kind]
+
+    def make(name: str, *args: Any, **kwargs: Any) -> F:
+        return F(name, description.field_label(name), *args, **kwargs)
+
+    return make
+
+
+def _form(kind: str, create: type[ApiInput], update: type[ApiInput], **kwargs: Any) -> FormSpec:
+    """A resource's form: its title and the record's name from its description."""
+    description = DESCRIPTIONS[kind]
+    return FormSpec(kind, description.label, create, update, key=description.key, **kwargs)
+
+
+_company, _account, _customer = _fields("company"), _fields("account"), _fields("customer")
+_invoice, _journal, _payment = _fields("invoice"), _fields("journal"), _fields("payment")
+
+
 def _choices(literal: Any, blank: str = "(none)") -> tuple[tuple[str, Any], ...]:
     return tuple((value if value.strip() else blank, value) for value in get_args(literal))
 
 
-COMPANY_FORM = FormSpec(
-    "company", "Company", CompanyCreate, CompanyUpdate, key=lambda r: r.name,
+COMPANY_FORM = _form(
+    "company", CompanyCreate, CompanyUpdate,
     record_error_field="allowPostingTo",
     fields=(
-        F("name", "Name", "text", required=True),
-        F("displayName", "Display name", placeholder="the name, if left empty"),
-        F("businessProfileId", "Business profile ID"),
-        F("workDate", "Work date", "optional_date", nullable=True,
-          hint="The date new journal lines get; empty: today"),
-        F("allowPostingFrom", "Allow posting from", "optional_date", nullable=True),
-        F("allowPostingTo", "Allow posting to", "optional_date", nullable=True,
-          hint="Posting refuses dates outside this period; empty: no limit"),
-        F("paymentDiscountAccountNumber", "Pmt. disc. G/L account", "code", nullable=True,
-          hint="A posting G/L account of the company: where payment discounts granted "
-               "are posted"),
+        _company("name", "text", required=True),
+        _company("displayName", placeholder="the name, if left empty"),
+        _company("businessProfileId"),
+        _company("workDate", "optional_date", nullable=True,
+                 hint="The date new journal lines get; empty: today"),
+        _company("allowPostingFrom", "optional_date", nullable=True),
+        _company("allowPostingTo", "optional_date", nullable=True,
+                 hint="Posting refuses dates outside this period; empty: no limit"),
+        _company("paymentDiscountAccountNumber", "code", nullable=True,
+                 hint="A posting G/L account of the company: where payment discounts granted "
+                      "are posted"),
     ))
 
-ACCOUNT_FORM = FormSpec(
-    "account", "G/L Account", AccountCreate, AccountUpdate, key=lambda r: r.number,
+ACCOUNT_FORM = _form(
+    "account", AccountCreate, AccountUpdate,
     fields=(
-        F("number", "No.", "code", required=True),
-        F("displayName", "Name"),
-        F("category", "Category", "choice", choices=_choices(AccountCategory)),
-        F("subCategory", "Subcategory"),
-        F("accountType", "Account type", "choice", choices=_choices(AccountType)),
-        F("directPosting", "Direct posting", "bool",
-          hint="Journals may post to this account directly"),
-        F("blocked", "Blocked", "bool"),
+        _account("number", "code", required=True),
+        _account("displayName"),
+        _account("category", "choice", choices=_choices(AccountCategory)),
+        _account("subCategory"),
+        _account("accountType", "choice", choices=_choices(AccountType)),
+        _account("directPosting", "bool",
+                 hint="Journals may post to this account directly"),
+        _account("blocked", "bool"),
     ))
 
-CUSTOMER_FORM = FormSpec(
-    "customer", "Customer", CustomerCreate, CustomerUpdate, key=lambda r: r.number,
+CUSTOMER_FORM = _form(
+    "customer", CustomerCreate, CustomerUpdate,
     aliases={"receivablesAccountId": "receivablesAccountNumber"},
     fields=(
-        F("number", "No.", "code", required=True),
-        F("displayName", "Name", required=True),
-        F("type", "Type", "choice", choices=_choices(ContactType)),
-        F("blocked", "Blocked", "choice", choices=_choices(CustomerBlocked, "(not blocked)"),
-          hint="All: no payments can be entered for the customer"),
-        F("applicationMethod", "Application method", "choice",
-          choices=_choices(ApplicationMethod)),
-        F("receivablesAccountNumber", "Receivables account", "lookup",
-          lookup="receivables_account",
-          hint="The G/L account its receivables are posted to (F4 to look up)"),
-        F("currencyCode", "Currency code", "code", placeholder="local currency"),
-        F("taxRegistrationNumber", "Tax registration no."),
-        F("addressLine1", "Address", column=1),
-        F("addressLine2", "Address 2", column=1),
-        F("city", "City", column=1),
-        F("state", "State", column=1),
-        F("postalCode", "Postal code", "code", column=1),
-        F("country", "Country/region", "code", column=1),
-        F("phoneNumber", "Phone no.", column=1),
-        F("email", "Email", column=1),
-        F("website", "Website", column=1),
+        _customer("number", "code", required=True),
+        _customer("displayName", required=True),
+        _customer("type", "choice", choices=_choices(ContactType)),
+        _customer("blocked", "choice", choices=_choices(CustomerBlocked, "(not blocked)"),
+                  hint="All: no payments can be entered for the customer"),
+        _customer("applicationMethod", "choice",
+                  choices=_choices(ApplicationMethod)),
+        _customer("receivablesAccountNumber", "lookup",
+                  lookup="receivables_account",
+                  hint="The G/L account its receivables are posted to (F4 to look up)"),
+        _customer("currencyCode", "code", placeholder="local currency"),
+        _customer("taxRegistrationNumber"),
+        _customer("addressLine1", column=1),
+        _customer("addressLine2", column=1),
+        _customer("city", column=1),
+        _customer("state", column=1),
+        _customer("postalCode", "code", column=1),
+        _customer("country", "code", column=1),
+        _customer("phoneNumber", column=1),
+        _customer("email", column=1),
+        _customer("website", column=1),
     ))
 
-INVOICE_FORM = FormSpec(
-    "invoice", "Sales Invoice", SalesInvoiceCreate, SalesInvoiceUpdate, key=lambda r: r.number,
+INVOICE_FORM = _form(
+    "invoice", SalesInvoiceCreate, SalesInvoiceUpdate,
     aliases={"customerId": "customerNumber"},
     intro="A posted sales invoice that payments are applied to while it is open.",
     fields=(
-        F("number", "No.", "code", required=True),
-        F("customerNumber", "Customer no.", "lookup", lookup="customer", required=True),
-        F("externalDocumentNumber", "External document no.", "code"),
-        F("invoiceDate", "Invoice date", "date", required=True),
-        F("postingDate", "Posting date", "optional_date", blank_is_default=True,
-          placeholder="the invoice date"),
-        F("dueDate", "Due date", "optional_date", blank_is_default=True,
-          placeholder="the invoice date"),
-        F("currencyCode", "Currency code", "code", placeholder="the customer's"),
-        F("totalAmountIncludingTax", "Total incl. tax", "amount", required=True),
-        F("remainingAmount", "Remaining amount", "amount", blank_is_default=True,
-          placeholder="the total"),
-        F("paymentDiscountDate", "Pmt. discount date", "optional_date", nullable=True),
-        F("paymentDiscountAmount", "Pmt. discount amount", "amount", blank_is_default=True,
-          placeholder="0.00"),
+        _invoice("number", "code", required=True),
+        _invoice("customerNumber", "lookup", lookup="customer", required=True),
+        _invoice("externalDocumentNumber", "code"),
+        _invoice("invoiceDate", "date", required=True),
+        _invoice("postingDate", "optional_date", blank_is_default=True,
+                 placeholder="the invoice date"),
+        _invoice("dueDate", "optional_date", blank_is_default=True,
+                 placeholder="the invoice date"),
+        _invoice("currencyCode", "code", placeholder="the customer's"),
+        _invoice("totalAmountIncludingTax", "amount", required=True),
+        _invoice("remainingAmount", "amount", blank_is_default=True,
+                 placeholder="the total"),
+        _invoice("paymentDiscountDate", "optional_date", nullable=True),
+        _invoice("paymentDiscountAmount", "amount", blank_is_default=True,
+                 placeholder="0.00"),
     ))
 
-JOURNAL_FORM = FormSpec(
-    "journal", "Journal", JournalCreate, JournalUpdate, key=lambda r: r.code,
+JOURNAL_FORM = _form(
+    "journal", JournalCreate, JournalUpdate,
     aliases={"balancingAccountId": "balancingAccountNumber"},
     intro="A customer payment journal: a batch of cash receipt lines, posted against its "
           "balancing account.",
     fields=(
-        F("code", "Code", "code", required=True),
-        F("displayName", "Description"),
-        F("balancingAccountNumber", "Balancing account no.", "lookup",
-          lookup="posting_account",
-          hint="A posting G/L account, not blocked, open for direct posting (F4 to look up)"),
-        F("numberSeriesCode", "No. series", "choice", choices_from="number_series", nullable=True,
-          hint="Where new lines take their document numbers from"),
+        _journal("code", "code", required=True),
+        _journal("displayName"),
+        _journal("balancingAccountNumber", "lookup", lookup="posting_account",
+                 hint="A posting G/L account, not blocked, open for direct posting (F4 to "
+                      "look up)"),
+        _journal("numberSeriesCode", "choice", choices_from="number_series", nullable=True,
+                 hint="Where new lines take their document numbers from"),
     ))
 
-PAYMENT_FORM = FormSpec(
-    "payment", "Payment Line", PaymentCreate, PaymentUpdate,
-    key=lambda r: str(r.line_number),
+PAYMENT_FORM = _form(
+    "payment", PaymentCreate, PaymentUpdate,
     aliases={"customerId": "customerNumber", "appliesToInvoiceId": "appliesToInvoiceNumber",
              "journalId": "journalDisplayName"},
     fields=(
-        F("journalDisplayName", "Journal", "code", read_only=True),
-        F("lineNumber", "Line no.", "int", blank_is_default=True,
-          placeholder="last line + 10000"),
-        F("postingDate", "Posting date", "optional_date", blank_is_default=True,
-          nullable=True, placeholder="previous line's date, else the work date"),
-        F("documentNumber", "Document no.", "code", blank_is_default=True,
-          placeholder="from the journal's no. series"),
-        F("externalDocumentNumber", "External document no.", "code"),
-        F("customerNumber", "Customer no.", "lookup", lookup="customer"),
-        F("contactId", "Contact ID"),
-        F("amount", "Amount", "amount", blank_is_default=True, placeholder="0.00",
-          hint="A receipt is a negative amount: -250.00 received from the customer"),
-        F("appliesToInvoiceNumber", "Applies-to invoice no.", "lookup", lookup="invoice",
-          hint="An open invoice of the customer (F4 to look up)"),
-        F("description", "Description", blank_is_default=True, placeholder="customer name"),
-        F("comment", "Comment"),
+        _payment("journalDisplayName", "code", read_only=True),
+        _payment("lineNumber", "int", blank_is_default=True,
+                 placeholder="last line + 10000"),
+        _payment("postingDate", "optional_date", blank_is_default=True,
+                 nullable=True, placeholder="previous line's date, else the work date"),
+        _payment("documentNumber", "code", blank_is_default=True,
+                 placeholder="from the journal's no. series"),
+        _payment("externalDocumentNumber", "code"),
+        _payment("customerNumber", "lookup", lookup="customer"),
+        _payment("contactId"),
+        _payment("amount", "amount", blank_is_default=True, placeholder="0.00",
+                 hint="A receipt is a negative amount: -250.00 received from the customer"),
+        _payment("appliesToInvoiceNumber", "lookup", lookup="invoice",
+                 hint="An open invoice of the customer (F4 to look up)"),
+        _payment("description", blank_is_default=True, placeholder="customer name"),
+        _payment("comment"),
     ))
 
 FORMS: dict[str, FormSpec] = {form.kind: form for form in (

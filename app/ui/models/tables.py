@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -28,12 +28,27 @@ from app.services.browse import (
     JournalRow,
     PaymentRow,
 )
+from app.ui.descriptions import DESCRIPTIONS
 from app.ui.formats import format_amount, parse_amount, parse_date
 from app.ui.grid_edits import PaymentGridEdits
 from app.ui.models.lazy import Column, Index, LazyTableModel
 
 if TYPE_CHECKING:
     from app.ui.operations import Operations
+
+
+def _titled(kind: str) -> Callable[..., Column[Any]]:
+    """The columns of one resource's list, titled from its one description."""
+    titles = DESCRIPTIONS[kind].titles
+
+    def make(key: str, value: Callable[[Any], Any], **kwargs: Any) -> Column[Any]:
+        return Column(key, titles[key], value, **kwargs)
+
+    return make
+
+
+_company, _journal, _payment = _titled("company"), _titled("journal"), _titled("payment")
+_customer, _account, _invoice = _titled("customer"), _titled("account"), _titled("invoice")
 
 
 def _sort(table: str, key: str) -> str | None:
@@ -44,10 +59,10 @@ class CompaniesModel(LazyTableModel[CompanyRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         t = "companies"
         super().__init__([
-            Column("name", "Name", lambda r: r.name, sort_key=_sort(t, "name"), width=120),
-            Column("displayName", "Display Name", lambda r: r.display_name,
-                   sort_key=_sort(t, "displayName"), width=180),
-            Column("workDate", "Work Date", lambda r: r.work_date, kind="date", width=80),
+            _company("name", lambda r: r.name, sort_key=_sort(t, "name"), width=120),
+            _company("displayName", lambda r: r.display_name,
+                     sort_key=_sort(t, "displayName"), width=180),
+            _company("workDate", lambda r: r.work_date, kind="date", width=80),
         ], browse.count_companies, browse.page_companies, parent)
 
 
@@ -55,11 +70,11 @@ class JournalsModel(LazyTableModel[JournalRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         t = "journals"
         super().__init__([
-            Column("code", "Name", lambda r: r.code, sort_key=_sort(t, "code"), width=90),
-            Column("displayName", "Description", lambda r: r.display_name,
-                   sort_key=_sort(t, "displayName"), width=260),
-            Column("balancingAccountNumber", "Bal. Account No.",
-                   lambda r: r.balancing_account_number, width=110),
+            _journal("code", lambda r: r.code, sort_key=_sort(t, "code"), width=90),
+            _journal("displayName", lambda r: r.display_name,
+                     sort_key=_sort(t, "displayName"), width=260),
+            _journal("balancingAccountNumber",
+                     lambda r: r.balancing_account_number, width=110),
         ], browse.count_journals, browse.page_journals, parent)
 
 
@@ -67,13 +82,13 @@ class CustomersModel(LazyTableModel[CustomerRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         t = "customers"
         super().__init__([
-            Column("number", "No.", lambda r: r.number, sort_key=_sort(t, "number"), width=80),
-            Column("displayName", "Name", lambda r: r.display_name,
-                   sort_key=_sort(t, "displayName"), width=200),
-            Column("city", "City", lambda r: r.city, width=90),
-            Column("phoneNumber", "Phone No.", lambda r: r.phone_number, width=100),
-            Column("email", "Email", lambda r: r.email, width=160),
-            Column("blocked", "Blocked", lambda r: r.blocked.strip(), width=60),
+            _customer("number", lambda r: r.number, sort_key=_sort(t, "number"), width=80),
+            _customer("displayName", lambda r: r.display_name,
+                      sort_key=_sort(t, "displayName"), width=200),
+            _customer("city", lambda r: r.city, width=90),
+            _customer("phoneNumber", lambda r: r.phone_number, width=100),
+            _customer("email", lambda r: r.email, width=160),
+            _customer("blocked", lambda r: r.blocked.strip(), width=60),
         ], browse.count_customers, browse.page_customers, parent)
 
 
@@ -81,14 +96,14 @@ class AccountsModel(LazyTableModel[AccountRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         t = "accounts"
         super().__init__([
-            Column("number", "No.", lambda r: r.number, sort_key=_sort(t, "number"), width=70),
-            Column("displayName", "Name", lambda r: r.display_name,
-                   sort_key=_sort(t, "displayName"), width=200),
-            Column("category", "Category", lambda r: r.category, width=90),
-            Column("accountType", "Account Type", lambda r: r.account_type, width=90),
-            Column("directPosting", "Direct Posting", lambda r: r.direct_posting, kind="bool",
-                   width=90),
-            Column("blocked", "Blocked", lambda r: r.blocked, kind="bool", width=60),
+            _account("number", lambda r: r.number, sort_key=_sort(t, "number"), width=70),
+            _account("displayName", lambda r: r.display_name,
+                     sort_key=_sort(t, "displayName"), width=200),
+            _account("category", lambda r: r.category, width=90),
+            _account("accountType", lambda r: r.account_type, width=90),
+            _account("directPosting", lambda r: r.direct_posting, kind="bool",
+                     width=90),
+            _account("blocked", lambda r: r.blocked, kind="bool", width=60),
         ], browse.count_accounts, browse.page_accounts, parent)
 
 
@@ -96,20 +111,20 @@ class InvoicesModel(LazyTableModel[InvoiceRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         t = "invoices"
         super().__init__([
-            Column("number", "No.", lambda r: r.number, sort_key=_sort(t, "number"), width=70),
-            Column("customerNumber", "Customer No.", lambda r: r.customer_number,
-                   sort_key=_sort(t, "customerNumber"), width=90),
-            Column("customerName", "Customer Name", lambda r: r.customer_name, width=170),
-            Column("dueDate", "Due Date", lambda r: r.due_date, kind="date",
-                   sort_key=_sort(t, "dueDate"), width=85),
-            Column("totalAmountIncludingTax", "Amount", lambda r: r.total_amount_including_tax,
-                   kind="amount", width=95),
-            Column("remainingAmount", "Remaining Amount", lambda r: r.remaining_amount,
-                   kind="amount", sort_key=_sort(t, "remainingAmount"), width=110),
-            Column("paymentDiscountDate", "Pmt. Discount Date",
-                   lambda r: r.payment_discount_date, kind="date", width=110),
-            Column("paymentDiscountAmount", "Pmt. Discount", lambda r: r.payment_discount_amount,
-                   kind="amount", width=90),
+            _invoice("number", lambda r: r.number, sort_key=_sort(t, "number"), width=70),
+            _invoice("customerNumber", lambda r: r.customer_number,
+                     sort_key=_sort(t, "customerNumber"), width=90),
+            _invoice("customerName", lambda r: r.customer_name, width=170),
+            _invoice("dueDate", lambda r: r.due_date, kind="date",
+                     sort_key=_sort(t, "dueDate"), width=85),
+            _invoice("totalAmountIncludingTax", lambda r: r.total_amount_including_tax,
+                     kind="amount", width=95),
+            _invoice("remainingAmount", lambda r: r.remaining_amount,
+                     kind="amount", sort_key=_sort(t, "remainingAmount"), width=110),
+            _invoice("paymentDiscountDate",
+                     lambda r: r.payment_discount_date, kind="date", width=110),
+            _invoice("paymentDiscountAmount", lambda r: r.payment_discount_amount,
+                     kind="amount", width=90),
         ], browse.count_invoices, browse.page_invoices, parent)
 
 
@@ -118,32 +133,32 @@ def _received(row: PaymentRow) -> Decimal | None:
 
 
 PAYMENT_COLUMNS: list[Column[PaymentRow]] = [
-    Column("lineNumber", "Line No.", lambda r: r.line_number, kind="int",
-           sort_key=_sort("payments", "lineNumber"), width=82),
-    Column("postingDate", "Posting Date", lambda r: r.posting_date, kind="date",
-           sort_key=_sort("payments", "postingDate"), editable=True, width=88),
-    Column("documentNumber", "Document No.", lambda r: r.document_number,
-           sort_key=_sort("payments", "documentNumber"), editable=True, width=92,
-           max_length=20, upper=True),
-    Column("externalDocumentNumber", "Ext. Document No.",
-           lambda r: r.external_document_number, editable=True, width=125, max_length=35,
-           upper=True),
-    Column("customerNumber", "Customer No.", lambda r: r.customer_number,
-           sort_key=_sort("payments", "customerNumber"), editable=True, width=92,
-           max_length=20, upper=True),
-    Column("customerName", "Customer Name", lambda r: r.customer_name, width=150),
-    Column("description", "Description", lambda r: r.description, editable=True, width=150,
-           max_length=100),
-    Column("amount", "Amount", lambda r: r.amount, kind="amount",
-           sort_key=_sort("payments", "amount"), editable=True, width=95),
-    Column("amountReceived", "Amount Received", _received, kind="amount",
-           sort_key=_sort("payments", "amount"), invert_sort=True, editable=True, width=110),
-    Column("appliesToInvoiceNumber", "Applies-to Inv. No.",
-           lambda r: r.applies_to_invoice_number, editable=True, width=110, max_length=20,
-           upper=True),
-    Column("comment", "Comment", lambda r: r.comment, editable=True, width=160,
-           max_length=250),
-    Column("userId", "User ID", lambda r: r.user_id, width=90),
+    _payment("lineNumber", lambda r: r.line_number, kind="int",
+             sort_key=_sort("payments", "lineNumber"), width=82),
+    _payment("postingDate", lambda r: r.posting_date, kind="date",
+             sort_key=_sort("payments", "postingDate"), editable=True, width=88),
+    _payment("documentNumber", lambda r: r.document_number,
+             sort_key=_sort("payments", "documentNumber"), editable=True, width=92,
+             max_length=20, upper=True),
+    _payment("externalDocumentNumber",
+             lambda r: r.external_document_number, editable=True, width=125, max_length=35,
+             upper=True),
+    _payment("customerNumber", lambda r: r.customer_number,
+             sort_key=_sort("payments", "customerNumber"), editable=True, width=92,
+             max_length=20, upper=True),
+    _payment("customerName", lambda r: r.customer_name, width=150),
+    _payment("description", lambda r: r.description, editable=True, width=150,
+             max_length=100),
+    _payment("amount", lambda r: r.amount, kind="amount",
+             sort_key=_sort("payments", "amount"), editable=True, width=95),
+    _payment("amountReceived", _received, kind="amount",
+             sort_key=_sort("payments", "amount"), invert_sort=True, editable=True, width=110),
+    _payment("appliesToInvoiceNumber",
+             lambda r: r.applies_to_invoice_number, editable=True, width=110, max_length=20,
+             upper=True),
+    _payment("comment", lambda r: r.comment, editable=True, width=160,
+             max_length=250),
+    _payment("userId", lambda r: r.user_id, width=90),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The undo step of a posting, and running a long service call off the GUI thread.
+"""The undo step of a posting.
 
 ``PostStep`` ("Post Journal BANK") is pushed after a successful post. Its undo is the
 reversal (issue 5 item 7): in ONE transaction (``posting.unpost``) the register is reversed
@@ -8,149 +8,28 @@ reversed from the G/L Registers list, the posting dates are closed now, ...) or 
 come back (its line number was taken again, its customer deleted), the undo is refused with
 the message and nothing changes, as every step of app/ui/undo.py.
 
-``run_busy`` runs a function on a worker thread while a modal busy dialog keeps the window
-painted. The services are safe there: each call opens its own session, which checks a
-connection out of the engine's pool for that thread only (SQLAlchemy's SQLite pool hands a
-pysqlite connection to one thread at a time; nothing is shared), and the GUI thread's lists
-keep reading through their own pooled connections (WAL: readers do not wait for the writer).
+Its undo and redo run on a worker thread behind a progress dialog through the gateway's
+``run_long`` (app/ui/busy.py).
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
+from app.ui.busy import Cancelled, run_busy
 from app.ui.resources import PAYMENT
-from app.ui.undo import Step
+from app.ui.undo import Gateway, Step
 
 if TYPE_CHECKING:
-    from app.domain.ledger_schemas import RegisterRead
+    from app.domain.ledger_schemas import ApplicationsRead, RegisterRead
     from app.domain.schemas import PaymentRead
-    from app.ui.operations import Operations
 
-T = TypeVar("T")
 Applications = dict[uuid.UUID, list[tuple[int, Decimal]]]
-
-
-class Cancelled(Exception):
-    """Raised from the progress callback when the user pressed Cancel: the service's
-    transaction rolls back, so nothing of the posting exists."""
-
-
-class _Worker(QThread):
-    progressed = Signal(str)
-
-    def __init__(self, job: Callable[[Callable[[str], None]], Any],
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.job = job
-        self.result: Any = None
-        self.error: BaseException | None = None
-        self.cancel_requested = threading.Event()
-        self.stages: list[str] = []
-
-    def report(self, stage: str) -> None:
-        self.stages.append(stage)
-        self.progressed.emit(stage)
-        if self.cancel_requested.is_set() and stage != "committed":
-            raise Cancelled
-
-    def run(self) -> None:
-        try:
-            self.result = self.job(self.report)
-        except BaseException as exc:  # handed to the GUI thread, raised there
-            self.error = exc
-
-
-class BusyDialog(QProgressDialog):
-    """A busy indicator the user cannot close while the job runs (Escape and the title
-    bar's close would otherwise hide it and give the window back half-way); with Cancel,
-    closing it means Cancel, and it stays up until the rollback is done."""
-
-    def __init__(self, title: str, text: str, cancellable: bool,
-                 parent: QWidget | None) -> None:
-        super().__init__(text, "Cancel", 0, 0, parent)
-        self.setObjectName("busyDialog")
-        self.setWindowTitle(title)
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setAutoClose(False)
-        self.setAutoReset(False)
-        self.cancellable = cancellable
-        self.done_running = False
-        if not cancellable:
-            self.setCancelButton(None)
-        self.setMinimumDuration(300)  # a small journal is done before it would show
-        self.setValue(0)
-
-    def take_cancel_away(self) -> None:
-        if self.cancellable:
-            self.cancellable = False
-            self.setCancelButton(None)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and not self.cancellable:
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.done_running:
-            super().closeEvent(event)
-            return
-        if self.cancellable:
-            self.canceled.emit()
-        event.ignore()
-
-
-STAGES = {"checked": "Checked the lines…", "register": "Writing the G/L register…",
-          "gl entries": "Writing G/L entries…", "customer entries":
-          "Writing customer ledger entries…", "detailed entries":
-          "Writing detailed entries…", "applications": "Applying to invoices…",
-          "lines deleted": "Removing the posted lines…", "committed": "Saved."}
-
-
-def run_busy(parent: QWidget | None, title: str, text: str,
-             job: Callable[[Callable[[str], None]], T], *, cancellable: bool = False) -> T:
-    """Run ``job(progress)`` on a worker thread behind a modal busy dialog; return its result
-    or raise its exception here. With ``cancellable``, Cancel makes the next ``progress``
-    call raise ``Cancelled`` (the job's transaction rolls back); once the job said "lines
-    deleted" (only the commit is left) Cancel is taken away: it could not undo anything."""
-    worker = _Worker(job)
-    dialog = BusyDialog(title, text, cancellable, parent)
-
-    def stage(name: str) -> None:
-        dialog.setLabelText(STAGES.get(name, text))
-        if name in ("lines deleted", "committed"):
-            dialog.take_cancel_away()
-
-    def cancel() -> None:
-        if dialog.cancellable:
-            worker.cancel_requested.set()
-            dialog.setLabelText("Cancelling: rolling the posting back…")
-
-    worker.progressed.connect(stage)
-    if cancellable:
-        dialog.canceled.connect(cancel)
-    loop = QEventLoop()
-    worker.finished.connect(loop.quit)
-    worker.start()
-    if not worker.isFinished():
-        loop.exec()
-    worker.wait()
-    dialog.done_running = True
-    dialog.close()
-    dialog.deleteLater()
-    worker.deleteLater()
-    if worker.error is not None:
-        raise worker.error
-    return worker.result
 
 
 class PostStep(Step):
@@ -159,7 +38,7 @@ class PostStep(Step):
 
     kinds = ("payment", "journal", "invoice", "customer", "ledger")
 
-    def __init__(self, ops: Operations, parent_widget: QWidget | None, company_id: uuid.UUID,
+    def __init__(self, ops: Gateway, parent_widget: QWidget | None, company_id: uuid.UUID,
                  journal_id: uuid.UUID, journal_code: str, register: RegisterRead,
                  lines: Sequence[PaymentRead], applications: Applications) -> None:
         super().__init__(ops, f"Post Journal {journal_code}")
@@ -199,4 +78,48 @@ class PostStep(Step):
             self.ops.book.gone(line.id)
 
 
-__all__ = ["Cancelled", "PostStep", "run_busy"]
+Applied = list[tuple[int, Decimal]]  # (customer ledger entry id, amount to apply), sorted
+
+
+def applied_of(read: ApplicationsRead) -> Applied:
+    """What a payment line is applied to, as an Apply Entries step compares it."""
+    return sorted((e.id, e.amount_to_apply) for e in read.entries if e.applied)
+
+
+class ApplyStep(Step):
+    """"Apply Entries of Payment Line 10000": undo puts the line's previous applications
+    back, redo the new ones, each only if the applications are still as the step left them
+    (else refused: they were changed in another window or program)."""
+
+    kinds = ("application", "payment")
+
+    def __init__(self, ops: Gateway, company_id: uuid.UUID, payment_id: uuid.UUID,
+                 line_number: int, before: Applied, after: Applied) -> None:
+        super().__init__(ops, f"Apply Entries of {PAYMENT.label} {line_number}")
+        self.company_id, self.payment_id = company_id, payment_id
+        self.line_number = line_number
+        self.before, self.after = before, after
+
+    def _put(self, expected: Applied, wanted: Applied) -> None:
+        from app.domain.errors import Conflict
+        from app.domain.ledger_schemas import ApplicationInput
+        from app.services import applications
+
+        db = self.ops.db
+        now = applied_of(applications.open_entries(db, self.company_id, self.payment_id))
+        if now != expected:
+            raise Conflict(f"The applications of {PAYMENT.label.lower()} {self.line_number} "
+                           "were changed after this step, so it cannot be taken back without "
+                           "losing that change.")
+        applications.set_applications(db, self.company_id, self.payment_id, [
+            ApplicationInput(cust_ledger_entry_id=entry, amount_to_apply=amount)
+            for entry, amount in wanted])
+
+    def perform_undo(self) -> None:
+        self._put(self.after, self.before)
+
+    def perform_redo(self) -> None:
+        self._put(self.before, self.after)
+
+
+__all__ = ["ApplyStep", "Cancelled", "PostStep", "applied_of", "run_busy"]

@@ -206,6 +206,7 @@ class WindowPosting(QObject):
     def apply_entries(self) -> None:
         from app.services import applications
         from app.ui.posting.apply_dialog import ApplyEntriesDialog
+        from app.ui.posting.steps import ApplyStep, applied_of
 
         ready = self._ready()
         if ready is None:
@@ -222,9 +223,16 @@ class WindowPosting(QObject):
                           f"line {line.line_number}: choose the customer first.")
             return
 
+        before = applied_of(applications.open_entries(db, company_id, line.id))
+
+        def step(read: Any) -> ApplyStep | None:
+            after = applied_of(read)
+            return ApplyStep(gateway, company_id, line.id, line.line_number, before,
+                             after) if after != before else None
+
         def save(inputs: Any) -> Any:  # the dialog shows a refusal at its entries
             return gateway.run(lambda: applications.set_applications(
-                db, company_id, line.id, inputs))
+                db, company_id, line.id, inputs), step=step, scope=company_id)
 
         dialog = ApplyEntriesDialog(db, company_id, line.id, self.payments.paymentsView,
                                     save=save)
@@ -287,13 +295,16 @@ class WindowPosting(QObject):
         register = gateway.attempt_long(
             "Post", f"Posting {count:,} lines of journal {code}…", job, step=step,
             refresh=ChangeSet.of("payment", company_id=company_id), cancellable=True,
-            cancelled="The posting was cancelled. Nothing was posted.")
+            cancelled="The posting was cancelled. Nothing was posted.",
+            final=None if undoable else f"Posting {count:,} lines")
         if register is None:
             return None
         self.host.show_message(
             f"{POSTED_MESSAGE} G/L Register {register.number}: entries "
             f"{register.from_entry_number} to {register.to_entry_number}."
-            + (" Edit > Undo reverses the posting." if undoable else ""))
+            + (" Edit > Undo reverses the posting." if undoable else
+               " It is too big to undo (reverse its register to take it back), so Edit > Undo "
+               "starts again from here."))
         return register
 
     def reverse_selected(self) -> None:
@@ -315,12 +326,14 @@ class WindowPosting(QObject):
             return
         result = gateway.attempt_long(
             "Reverse Register", f"Reversing G/L Register {register.number}…",
-            lambda _progress: posting.reverse(db, company_id, register.number))
+            lambda _progress: posting.reverse(db, company_id, register.number),
+            final=f"Reversing G/L Register {register.number}")
         if result is None:
             return
         h.show_message(f"G/L Register {register.number} reversed by register "
                        f"{result.reversal.number}; {result.reopened_entries} entries "
-                       "reopened.")
+                       "reopened. A reversal cannot be undone: Edit > Undo starts again from "
+                       "here.")
 
     def document_at_focus(self) -> tuple[str, list[Any]]:
         """The document number of what has (or last had) the focus, and for a journal line
