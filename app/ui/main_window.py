@@ -11,7 +11,7 @@ Contract (other parts of the app rely on it):
   accountsView, invoicesView. Actions by objectName: actionNewLine, actionOpenDatabase,
   actionNewDatabase, actionSave, actionDelete, actionUndo, actionRedo, actionFind,
   actionRefresh, actionPrint, actionAbout, actionQuit; the posting actions of
-  app/ui/posting/window.py (actionApplyEntries, actionTestReport, actionPreviewPosting,
+  app/ui/panes/posting.py (actionApplyEntries, actionTestReport, actionPreviewPosting,
   actionPost, actionNavigate, actionReverseRegister) and its ledger tabs (glEntriesView,
   customerLedgerView, customerBalancesView, registersView).
 - Every change goes through the gateway ``window.gateway`` (app/ui/operations.py); what it
@@ -21,7 +21,7 @@ Contract (other parts of the app rely on it):
   every ``WATCH_INTERVAL_MS``).
 
 The window is a frame around its components (app/ui/panes/: companies and journals, the
-payment grid, lookups and ledgers; app/ui/posting/window.py: posting; app/ui/window_editing.py:
+payment grid, lookups and ledgers; app/ui/panes/posting.py: posting; app/ui/window_editing.py:
 New / Edit / Delete and undo). They share one ``Selection`` and the change-sets, nothing else.
 
 The database layers (SQLAlchemy, the services) are imported only once a database is set, so
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from app.ui.models.lazy import LazyTableModel
     from app.ui.models.tables import PaymentsModel
     from app.ui.operations import Operations
-    from app.ui.posting.window import WindowPosting
+    from app.ui.panes.posting import WindowPosting
     from app.ui.window_editing import WindowEditing
 
 MAX_PRINTED_LINES = 5000
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
                             self.actionRedo])
         toolbar.addSeparator()
         toolbar.addActions([self.actionFind, self.actionRefresh, self.actionPrint])
-        from app.ui.posting.window import WindowPosting
+        from app.ui.panes.posting import WindowPosting
         from app.ui.window_editing import WindowEditing
 
         self.editing = WindowEditing(self, self, self.companies, self.payments, self.lookups)

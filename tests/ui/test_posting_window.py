@@ -19,9 +19,9 @@ from app.domain.schemas import JournalUpdate
 from app.services import applications, invoices, journals, ledgers, payments, posting
 from app.ui import busy as steps  # the worker thread behind the progress dialog
 from app.ui.main_window import MainWindow
+from app.ui.panes.posting import POST_QUESTION, NavigateDialog
 from app.ui.posting.apply_dialog import ApplyEntriesDialog
 from app.ui.posting.dialogs import PreviewPostingDialog, TestReportDialog
-from app.ui.posting.window import POST_QUESTION, NavigateDialog
 from app.ui.settings import Settings
 from tests.services.books import Books, make_books
 from tests.snapshots import dump

@@ -4,7 +4,7 @@
   ``Selection``);
 - ``payments``: the journal's lines (the grid) and its footer;
 - ``lookups``: customers, open invoices, G/L accounts and the posted ledgers (tabs);
-- posting: app/ui/posting/window.py (the Posting menu's commands).
+- posting: app/ui/panes/posting.py (the Posting menu's commands).
 
 Each pane takes the ``Host`` (app/ui/panes/host.py), never the window class, and re-reads
 what it shows in ``apply_changes(changes)``. They talk through the change-sets and the
