@@ -466,8 +466,15 @@ def today_or(value: date | None) -> date:
 # --- undo of a company delete: the ledgers as rows ----------------------------------------------
 
 def _ledger_tables() -> list[Any]:
+    """The company's tables archived as plain rows (a company's delete and its undo): the
+    ledgers, then what the bank import keeps (customers' bank accounts, statement lines'
+    import keys, CSV profiles), restored after the records they refer to."""
+    from app.db.models import BankCsvProfile, BankStatementLine, CustomerBankAccount
+
     return [GLRegister.__table__, GLEntry.__table__, CustLedgerEntry.__table__,
-            DetailedCustLedgEntry.__table__, PaymentApplication.__table__]
+            DetailedCustLedgEntry.__table__, PaymentApplication.__table__,
+            CustomerBankAccount.__table__, BankStatementLine.__table__,
+            BankCsvProfile.__table__]
 
 
 def archive_ledgers(session: Session, company_id: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
