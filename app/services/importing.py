@@ -18,11 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Account, Customer, NumberSeries, SalesInvoice
 from app.domain.errors import DomainError, FieldError, Invalid
 from app.domain.schemas import (
     AccountCreate,
@@ -34,15 +32,7 @@ from app.domain.schemas import (
     PaymentCreate,
     SalesInvoiceCreate,
 )
-from app.services import (
-    accounts,
-    companies,
-    customers,
-    invoices,
-    journals,
-    number_series,
-    payments,
-)
+from app.services import companies, import_master, journals, payments
 from app.services.common import get_company
 
 T = TypeVar("T")
@@ -167,33 +157,6 @@ class _Run:
     def note(self, label: str, field_name: str | None, message: str) -> None:
         self.problems.append(problem(label, FieldError(field_name, message)))
 
-    def exists(self, model: Any, column: str, value: str) -> bool:
-        return self.session.scalar(
-            select(model.id).where(model.company_id == self.company_id,
-                                   getattr(model, column) == value).limit(1)) is not None
-
-    def master(self, kind: str, items: Sequence[Item[Any]], model: Any, column: str,
-               label: str, create: Callable[..., object]) -> tuple[int, int]:
-        """Create the records whose number is new; count those already there."""
-        created = existing = 0
-        seen: dict[str, str] = {}
-        for item in items:
-            number = getattr(item.data, column)
-            field_name = "code" if column == "code" else "number"
-            if number in seen:
-                self.note(item.label, field_name,
-                          f"{label} {number} appears twice in the file (also {seen[number]}).")
-                continue
-            seen[number] = item.label
-            if self.exists(model, column, number):
-                existing += 1
-                continue
-            if self.attempt(item.label, create, item.data) is not None:
-                created += 1
-            else:
-                self.invalid.setdefault(kind, {})[number] = item.label
-        return created, existing
-
 
 def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None,
         new_company: CompanyCreate | None = None,
@@ -215,19 +178,16 @@ def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None
             assert company_id is not None
             company = get_company(session, company_id)
         state = _Run(session, company.id, batch.invalid)
+        # Master data takes the bulk path: the same rules, asked of the database per batch.
+        master = import_master.MasterImport(session, company.id, state)
         created: dict[str, int] = {}
         existing: dict[str, int] = {}
-        for name, kind, items, model, column, label, create in (
-                ("accounts", "accounts", batch.accounts, Account, "number", "G/L Account",
-                 accounts.create_in),
-                ("number series", "numberSeries", batch.number_series, NumberSeries, "code",
-                 "No. Series", number_series.create_in),
-                ("customers", "customers", batch.customers, Customer, "number", "Customer",
-                 customers.create_in),
-                ("sales invoices", "salesInvoices", batch.sales_invoices, SalesInvoice,
-                 "number", "Sales invoice", invoices.create_in)):
-            created[name], existing[name] = state.master(kind, items, model, column, label,
-                                                         create)
+        created["accounts"], existing["accounts"] = master.accounts(batch.accounts)
+        created["number series"], existing["number series"] = master.number_series(
+            batch.number_series)
+        created["customers"], existing["customers"] = master.customers(batch.customers)
+        created["sales invoices"], existing["sales invoices"] = master.sales_invoices(
+            batch.sales_invoices)
 
         journal_count = payment_count = 0
         codes: dict[str, str] = {}
