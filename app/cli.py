@@ -240,7 +240,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from app.services import companies
 
     path = Path(args.file)
-    document = json_io.read_document(path)  # a bad file is refused before the database opens
+    text = json_io.read_text(path)  # a file that cannot be read is refused before the database
     db = open_db(args) if args.create else _existing_db(args)
     try:
         new_company = None
@@ -256,8 +256,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             new_company = parse(CompanyCreate, {"name": args.company})
         else:
             company_id = _company_id(db, args.company)
-        summary = json_io.import_document(db, document, company_id=company_id,
-                                          new_company=new_company, what=str(path))
+        summary = json_io.import_text(db, text, company_id=company_id,
+                                      new_company=new_company, what=str(path))
         print(summary.line())
     finally:
         db.close()

@@ -123,7 +123,7 @@ def _check_invoice(invoice: SalesInvoice, customer: Customer | None, field: str)
 @dataclass(frozen=True)
 class _Neighbours:
     last_line_number: int | None
-    previous: Payment | NewLine | None  # the line the new one follows
+    previous: Payment | NewLine | WrittenLine | None  # the line the new one follows
     balance: Decimal  # Σ line Balance (LCY) of the lines so far
 
 
@@ -201,6 +201,14 @@ class NewLine:
         return cast(Decimal, self.values["amount"])
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenLine:
+    """What a later line's defaults need of a line BatchLines has already written."""
+
+    posting_date: date | None
+    document_number: str
+
+
 class BatchLines:
     """Many new lines of one journal in one transaction (an import).
 
@@ -219,7 +227,8 @@ class BatchLines:
         assert company is not None
         self.company = company
         existing = list(session.scalars(select(Payment).where(Payment.journal_id == journal_id)))
-        self._by_line: dict[int, Payment | NewLine] = {p.line_number: p for p in existing}
+        self._by_line: dict[int, Payment | NewLine | WrittenLine] = {
+            p.line_number: p for p in existing}
         self._order = sorted(self._by_line)
         self._balance = sum((p.amount for p in existing), Decimal(0))
         self._pending: list[NewLine] = []
@@ -311,8 +320,17 @@ class BatchLines:
                     v["description"], v["comment"]))
         bulk.insert_converted(rows)
         count = len(self._pending)
+        by_line = self._by_line
+        for line in self._pending:  # what the next lines may still ask of them, no more
+            by_line[line.line_number] = WrittenLine(line.posting_date, line.document_number)
         self._pending.clear()
         return count
+
+    def forget(self) -> None:
+        """Drop the invoices read for the lines written so far (an import of a long journal
+        adds and writes its lines batch by batch: memory stays bounded by a batch)."""
+        self._invoices.clear()
+        self._kept.clear()
 
 
 # The columns BatchLines.write gives, in its rows' order (every column of the table).
