@@ -202,6 +202,18 @@ class NewLine:
 
 
 @dataclass(frozen=True, slots=True)
+class InvoiceFacts:
+    """What the line rules read of an invoice (``_invoice``, ``_check_invoice``, the line's
+    values): BatchLines reads these columns instead of loading an ORM invoice."""
+
+    id: uuid.UUID
+    number: str
+    remaining_amount: Decimal
+    customer_id: uuid.UUID
+    customer: Customer | None
+
+
+@dataclass(frozen=True, slots=True)
 class WrittenLine:
     """What a later line's defaults need of a line BatchLines has already written."""
 
@@ -241,9 +253,29 @@ class BatchLines:
         items = list(items)
         self._prefetch(Customer, self._customers, {i.customer_number for i in items},
                        {i.customer_id for i in items})
-        self._prefetch(SalesInvoice, self._invoices,
-                       {i.applies_to_invoice_number for i in items},
+        self._prefetch_invoices({i.applies_to_invoice_number for i in items})
+        self._prefetch(SalesInvoice, self._invoices, set(),
                        {i.applies_to_invoice_id for i in items})
+
+    def _prefetch_invoices(self, numbers: set[str | None]) -> None:
+        """Invoices by number as the line rules see them (number, open amount, customer),
+        read as plain columns: an ORM object per invoice costs more than the rest of the
+        line's rules (an import names 100,000s of invoices)."""
+        wanted = sorted(n for n in numbers if n and n not in self._invoices)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = list(self.session.execute(select(
+                SalesInvoice.id, SalesInvoice.number, SalesInvoice.remaining_amount,
+                SalesInvoice.customer_id, Customer.number).join(
+                    Customer, Customer.id == SalesInvoice.customer_id).where(
+                SalesInvoice.company_id == self.company_id, SalesInvoice.number.in_(chunk))))
+            self._prefetch(Customer, self._customers, {row[4] for row in rows}, set())
+            found = {}
+            for invoice_id, number, remaining, customer_id, customer_number in rows:
+                customer = self.customer_by_number(customer_number)
+                found[number] = cast(SalesInvoice, InvoiceFacts(
+                    invoice_id, number, remaining, customer_id, customer))
+            self._invoices.update({n: found.get(n) for n in chunk})
 
     def _prefetch(self, model: Any, cache: dict[str, Any], numbers: set[str | None],
                   ids: set[uuid.UUID | None]) -> None:
