@@ -4,7 +4,8 @@
 
 The book is generated here, deterministically (seed 14): 5,000 customers; N/2 sales invoices
 of 10.00 to 5,000.00 with cents, dated 2023-2024, imported open; N/2 payments, one per
-invoice, 0-60 days after it, about 20 % of them partial, in ONE journal balanced against a
+invoice, 0-60 days after it, about 20 % of them partial, in ONE journal (line numbers 1000
+apart: 10000 apart would pass the 32-bit line number at 214,748 lines) balanced against a
 bank account. It is written as a JSON file in the public import format (docs/json-format.md).
 
 Each step runs in its own child process (so its peak RSS is its own, from getrusage):
@@ -83,7 +84,7 @@ def generate(path: Path, entries: int, seed: int = SEED) -> dict[str, int]:
           f'"balancingAccountNumber": "{BANK}", "numberSeriesCode": "HIST", '
           '"customerPayments": [\n')
         for k, (ordinal, customer, paid) in enumerate(plan):
-            w(("," if k else "") + f'{{"lineNumber": {10_000 * (k + 1)}, "customerNumber": '
+            w(("," if k else "") + f'{{"lineNumber": {1_000 * (k + 1)}, "customerNumber": '
               f'"{numbers[customer]}", "postingDate": '
               f'"{date.fromordinal(ordinal).isoformat()}", "documentNumber": "R{k + 1:07d}", '
               f'"amount": {_money(-paid)}, "appliesToInvoiceNumber": "I{k + 1:07d}"}}\n')
