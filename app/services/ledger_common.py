@@ -449,6 +449,32 @@ class CompiledMany:
             cursor.close()
 
 
+def release_free_pages(session: Session) -> int:
+    """Give the file's free pages back (SQLite with ``auto_vacuum=INCREMENTAL``, which every
+    new file has), inside the caller's transaction: a posting deletes its journal's lines,
+    and without this the file keeps their pages as free space (a third of a file after a
+    big posting). Returns how many pages were freed; 0 elsewhere (PostgreSQL's autovacuum
+    does this by itself; an older SQLite file keeps its free pages until a VACUUM)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return 0
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        if cursor.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+            return 0
+        free = int(cursor.execute("PRAGMA freelist_count").fetchone()[0])
+        if free:
+            # The driver steps the pragma once per execution, and each step frees one page
+            # (executescript would step it to the end, but commits first): one execution per
+            # free page, at C speed (about 50,000 pages/s here).
+            cursor.executemany("PRAGMA incremental_vacuum", [()] * free)
+        return free - int(cursor.execute("PRAGMA freelist_count").fetchone()[0])
+    finally:
+        cursor.close()
+
+
 def db_form(session: Session, col: Any) -> Any:
     """A memoised conversion to a column's database form (for values built by hand)."""
     converter = _converter(col.type, session.get_bind().dialect)

@@ -76,6 +76,7 @@ from app.services.ledger_common import (
     db_form,
     lock_company,
     next_numbers,
+    release_free_pages,
 )
 
 GL_ENTRY = "G/L Entry"
@@ -456,6 +457,7 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
                                           if not rules.is_skipped(line)))
         session.execute(sql_delete(Payment).where(Payment.journal_id == loaded.journal.id)
                         .execution_options(synchronize_session=False))
+        release_free_pages(session)  # the lines' pages go back to the file system
         report("lines deleted")
         result = register_read(session, register, plan)
         # Free the journal and the plan (millions of objects) while the collector is still
