@@ -43,7 +43,9 @@ async def hello(request):
     return JSONResponse({"hello": "world"})
 
 app = Starlette(routes=[Route("/hello", hello)])
-sock = socket.socket(); sock.bind(("127.0.0.1", 0)); sock.listen(128)
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+sock.bind(("127.0.0.1", 0)); sock.listen(128)
 print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}/", flush=True)
 config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                         server_header=False, date_header=False)
@@ -100,7 +102,7 @@ def _rss_mb(pid: int) -> float:
 
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def _rate(url: str, path: str, seconds: float, connections: int = 8) -> float:
@@ -150,10 +152,10 @@ def main() -> int:
         lines = f"{base}/customerPaymentJournals({jid})/customerPayments"
         _s, first, _t = client.call("GET", f"{lines}?$top=1000&$select=id")
         ids = [x["id"] for x in first["value"]]
-        _s, customers, _t = client.call("GET", f"{base}/customers?$top=50&$select=number")
+        _s, customers, _t = client.call(
+            "GET", f"{base}/customers?$top=50&$select=number&$filter=blocked%20ne%20'All'")
         numbers = [c["number"] for c in customers["value"]]
         rnd = random.Random(1)
-        total_lines = None
 
         times: dict[str, list[float]] = {k: [] for k in (
             "GET one line", "GET a page of 100 lines", "POST a line", "PATCH a line",
@@ -187,7 +189,7 @@ def main() -> int:
         batch_times: dict[str, list[float]] = {"$batch of 100 line POSTs": [],
                                                "$batch of 100, Isolation: snapshot": []}
         rel = lines.removeprefix("/api/v2.0/")
-        for b in range(args.batches):
+        for _batch in range(args.batches):
             for name, extra in (("$batch of 100 line POSTs", {}),
                                 ("$batch of 100, Isolation: snapshot",
                                  {"Isolation": "snapshot"})):
@@ -195,14 +197,13 @@ def main() -> int:
                                       "body": {"customerNumber": rnd.choice(numbers),
                                                "amount": -(k + 1)}} for k in range(100)]}
                 status, answer, t = client.call("POST", "/api/v2.0/$batch", body, extra)
-                assert status == 200 and all(r["status"] == 201 for r in answer["responses"])
+                assert status == 200 and all(r["status"] == 201 for r in answer["responses"]), \
+                    [r for r in answer["responses"] if r["status"] != 201][:1]
                 batch_times[name].append(t)
         times.update(batch_times)
         api_rate = _rate(url, f"{lines}({ids[0]})", args.seconds)
         hello_rate = _rate(hello[1], "/hello", args.seconds)
         rss = _rss_mb(api[0].pid)
-        _s, count_page, _t = client.call("GET", f"{lines}?$top=1&$skip=0&$select=lineNumber")
-        total_lines = count_page
     finally:
         for proc, _u, _s2 in (api, hello):
             proc.terminate()
@@ -231,8 +232,7 @@ def main() -> int:
     print(f"{'start to first answer: hello-world':<38}{hello_start * 1000:>8.0f}ms")
     print(f"{'RSS of the API server after the run':<38}{rss:>8.1f}MB  {'< 150 MB':<14}"
           f"{'ok' if rss < 150 else 'MISSED'}")
-    print(f"(mean GET one line {statistics.mean(times['GET one line']) * 1000:.2f} ms; "
-          f"first line now {total_lines['value'][0]['lineNumber'] if total_lines else '?'})")
+    print(f"(mean GET one line {statistics.mean(times['GET one line']) * 1000:.2f} ms)")
     return 0
 
 

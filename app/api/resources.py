@@ -434,7 +434,7 @@ def _payments(db: Database, call: Call, opts: Options, company_id: uuid.UUID,
     if call.method not in ("GET", "PATCH", "DELETE"):
         raise method_not_allowed(call.method, kind)
     version = _version_of(call) if call.method != "GET" else None
-    current = payments.get(db, company_id, payment_id)
+    current = lists.payment(db, company_id, payment_id)
     if journal_id is not None and current.journal_id != journal_id:
         raise NotFound(f"The customer payment with ID {payment_id} cannot be found in this "
                        "journal.", field="id")

@@ -49,7 +49,7 @@ from app.db.models import (
 from app.domain import odata as q
 from app.domain.errors import Invalid, NotFound
 from app.domain.money import MAX_AMOUNT
-from app.domain.schemas import ApiModel
+from app.domain.schemas import ApiModel, PaymentRead
 from app.services import accounts, companies, customers, invoices, journals, ledgers, payments
 from app.services.browse import HIGHEST
 from app.services.common import get_company
@@ -407,6 +407,31 @@ def get_one(db: Database, entity_name: str, scope: Scope, key: Any) -> ApiModel:
         return entity.read(session, scope, row)
 
 
+_PAYMENT_COLUMNS = (Payment.id, Payment.version, Payment.last_modified, Payment.journal_id,
+                    Journal.code, Payment.line_number, Payment.customer_id,
+                    Payment.customer_number, Payment.contact_id, Payment.posting_date,
+                    Payment.document_number, Payment.external_document_number, Payment.amount,
+                    Payment.applies_to_invoice_id, Payment.applies_to_invoice_number,
+                    Payment.description, Payment.comment)
+_PAYMENT_FIELDS = ("id", "version", "last_modified_date_time", "journal_id",
+                   "journal_display_name", "line_number", "customer_id", "customer_number",
+                   "contact_id", "posting_date", "document_number", "external_document_number",
+                   "amount", "applies_to_invoice_id", "applies_to_invoice_number", "description",
+                   "comment")
+
+
+def payment(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID) -> PaymentRead:
+    """One line by id, in one indexed query (the API's GET of a line; payments.get reads the
+    line, then its journal with the journal's account and number series)."""
+    stmt = (select(*_PAYMENT_COLUMNS).join(Journal, Journal.id == Payment.journal_id)
+            .where(Payment.id == payment_id, Journal.company_id == company_id))
+    with db.reading() as session:
+        row = session.execute(stmt).first()
+    if row is None:
+        raise NotFound(f"The {payments.LABEL} with ID {payment_id} cannot be found.", field="id")
+    return PaymentRead.model_construct(**dict(zip(_PAYMENT_FIELDS, row, strict=True)))
+
+
 def journal_lines(db: Database, company_id: uuid.UUID, journal_ids: list[uuid.UUID],
                   limit: int = MAX_PAGE) -> dict[uuid.UUID, list[ApiModel]]:
     """The lines of some journals (``$expand=customerPayments``), at most ``limit`` each."""
@@ -432,16 +457,21 @@ class _Joined(Database):
     """A handle whose transactions are savepoints of one outer transaction: every service
     called with it writes into that transaction, which commits (or rolls back) as one."""
 
-    def __init__(self, outer: Database, session: Session) -> None:
+    def __init__(self, outer: Database, session: Session, *, savepoints: bool) -> None:
         # Deliberately not Database.__init__: this shares the outer handle's engine.
         self.engine = outer.engine
         self.path = outer.path
         self.url = outer.url
         self.origin = outer.origin
         self._session = session
+        self._savepoints = savepoints
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        if not self._savepoints:  # one failure fails the whole: no need to undo a part
+            yield self._session
+            self._session.flush()
+            return
         with self._session.begin_nested():
             yield self._session
             self._session.flush()
@@ -453,11 +483,17 @@ class _Joined(Database):
         yield self._session
 
 
-def in_one_transaction(db: Database, work: Callable[[Database], T]) -> T:
-    """Run ``work(handle)`` so every service it calls with ``handle`` shares one transaction:
-    all or nothing (``$batch`` with ``Isolation: snapshot``, a deep insert). Outside it, each
-    service call stays its own transaction."""
+def in_one_transaction(db: Database, work: Callable[[Database], T], *,
+                       savepoints: bool = False) -> T:
+    """Run ``work(handle)`` so every service it calls with ``handle`` shares one transaction
+    that commits once at the end (``$batch``, a deep insert). Outside it, each service call
+    stays its own transaction.
+
+    Without ``savepoints`` it is all or nothing: any exception rolls everything back
+    (``Isolation: snapshot``, a deep insert). With them, each service call is a savepoint:
+    a call that fails undoes only its own work, and ``work`` may carry on (a plain
+    ``$batch``, whose parts succeed or fail one by one, committed together)."""
     if isinstance(db, _Joined):
         return work(db)
     with db.transaction() as session:
-        return work(_Joined(db, session))
+        return work(_Joined(db, session, savepoints=savepoints))
