@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from app.domain.schemas import PaymentCreate

@@ -141,3 +141,23 @@ def test_server_driven_paging(api: Api) -> None:
     assert bad.status_code == 400 and "maxpagesize" in error_of(bad)[1]
     everything = api.get(url).json()
     assert len(everything["value"]) == 20 and "@odata.nextLink" not in everything
+
+
+def test_paging_a_journal_by_another_order(api: Api) -> None:
+    url = f"{api.bank}/customerPayments"
+    for i in range(13):
+        assert api.post(url, {"customerNumber": "C10000", "amount": -(i % 5) - 1}).status_code \
+            == 201
+    everything = _values(api, url, **{"$orderby": "amount desc"})
+    assert len(everything) == 20
+    seen: list[dict[str, Any]] = []
+    link: str | None = f"{url}?$orderby=amount%20desc"
+    while link:
+        body = api.get(link, headers={"Prefer": "odata.maxpagesize=3"}).json()
+        seen.extend(body["value"])
+        link = body.get("@odata.nextLink")
+    assert [x["id"] for x in seen] == [x["id"] for x in everything]
+    amounts = [x["amount"] for x in seen]
+    assert amounts == sorted(amounts, reverse=True)
+    bad = api.get(url, params={"$skiptoken": "abc"})
+    assert bad.status_code == 400 and "$skiptoken" in error_of(bad)[1]
