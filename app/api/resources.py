@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from app.api.errors import INVALID_TOKEN, ApiError, from_domain, method_not_allowed, not_found_url
+from app.api.errors import (
+    INVALID_TOKEN,
+    ApiError,
+    from_domain,
+    from_exception,
+    method_not_allowed,
+    not_found_url,
+)
 from app.db import Database
 from app.domain import odata as q
 from app.domain.errors import DomainError, Invalid, NotFound
@@ -242,8 +249,6 @@ def _version_of(call: Call) -> int | None:
 
 def handle(db: Database, call: Call) -> Reply:
     """Answer one request (errors as BC's error body)."""
-    from app.api.errors import from_exception
-
     try:
         return _route(db, call)
     except Exception as exc:  # every failure becomes BC's error body, never a traceback
