@@ -161,7 +161,8 @@ def main() -> int:
         line_count = max(line_count, 101)
 
         times: dict[str, list[float]] = {k: [] for k in (
-            "GET one line", "GET a page of 100 lines", "POST a line", "PATCH a line",
+            "GET one line", "GET a page of 100 lines ($skip)",
+            "GET a page of 100 lines (nextLink)", "POST a line", "PATCH a line",
             "hello-world GET")}
         hello_client = Client(hello[1])
         for _ in range(20):  # warm both up
@@ -177,7 +178,11 @@ def main() -> int:
             skip = rnd.randrange(0, line_count - 100)  # anywhere in the journal
             status, page, t = client.call("GET", f"{lines}?$top=100&$skip={skip}")
             assert status == 200 and len(page["value"]) == 100, status
-            times["GET a page of 100 lines"].append(t)
+            times["GET a page of 100 lines ($skip)"].append(t)
+            status, page, t = client.call(
+                "GET", f"{lines}?$top=100&$skiptoken=L{skip * 10000}.0")  # what nextLink gives
+            assert status == 200 and len(page["value"]) == 100, status
+            times["GET a page of 100 lines (nextLink)"].append(t)
             status, line, t = client.call("POST", lines, {
                 "customerNumber": rnd.choice(numbers), "amount": -(i + 1),
                 "externalDocumentNumber": f"B{i}"})
