@@ -184,8 +184,8 @@ def test_a_journal_in_line_order_pages_by_key(api: Api) -> None:
     first = [x["lineNumber"] for x in body["value"]]
     api.post(url, {"customerNumber": "C10000", "amount": -1})
     rest = api.get(body["@odata.nextLink"], headers={"Prefer": "odata.maxpagesize=100"}).json()
-    assert first + [x["lineNumber"] for x in rest["value"]] == everything + [everything[-1]
-                                                                              + 10000]
+    added = everything[-1] + 10000
+    assert first + [x["lineNumber"] for x in rest["value"]] == [*everything, added]
     for token in ("Lx.1", "L5", "L.2"):
         bad = api.get(url, params={"$skiptoken": token})
         assert bad.status_code == 400 and "$skiptoken" in error_of(bad)[1], token
