@@ -372,27 +372,30 @@ def list_page(db: Database, entity_name: str, scope: Scope, *, filter: q.Node | 
     entity = ENTITY_SETS[entity_name]
     limit = max(0, min(limit, MAX_PAGE))
     with db.reading() as session:
-        stmt = entity.base(session, scope)
+        base = entity.base(session, scope)
+        stmt = base
         if filter is not None:
             stmt = stmt.where(where_of(entity, filter))
         stmt = stmt.order_by(*_order(entity, orderby or [])).offset(skip).limit(limit + 1)
         if entity.key_column is not None:
-            rows = _by_keys(session, entity, stmt)
+            rows = _by_keys(session, entity, stmt, base)
         else:
             rows = list(session.execute(stmt))
         items = [entity.read(session, scope, row) for row in rows[:limit]]
         return Page(items, len(rows) > limit)
 
 
-def _by_keys(session: Session, entity: EntitySet, stmt: Any) -> list[Any]:
-    """The page's keys from the index, then their rows (in the keys' order)."""
+def _by_keys(session: Session, entity: EntitySet, stmt: Any, base: Any) -> list[Any]:
+    """The page's keys from the index, then their rows (in the keys' order). The rows are
+    fetched by key within the scope only: with the filter repeated, a range in it
+    (``lineNumber gt N``) could lead the planner to walk the range instead."""
     key = entity.key_column
     keys = list(session.scalars(stmt.with_only_columns(key)))
     rows: dict[Any, Any] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
         rows.update((getattr(row[0], key.key), row) for row in session.execute(
-            stmt.limit(None).offset(None).order_by(None).where(key.in_(chunk))))
+            base.where(key.in_(chunk))))
     return [rows[k] for k in keys if k in rows]
 
 
