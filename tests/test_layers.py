@@ -8,8 +8,8 @@ import sys
 
 import app
 
-CORE_PREFIXES = ("app.domain", "app.db", "app.services", "app.io", "app.cli", "app.paths",
-                 "app.resources", "app.selftest")
+CORE_PREFIXES = ("app.domain", "app.db", "app.services", "app.io", "app.api", "app.cli",
+                 "app.paths", "app.resources", "app.selftest")
 
 
 def _core_modules() -> list[str]:
