@@ -62,5 +62,7 @@ def install(window: MainWindow) -> None:
     toolbar.removeAction(window.actionSave)  # every change is saved at once
     toolbar.setIconSize(QSize(16, 16))
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    decorate(window)
+    # After the first paint (icon files and the SVG plugin load then), and again after a
+    # database replaced Undo / Redo.
+    window.firstPainted.connect(lambda: decorate(window))
     window.databaseReady.connect(lambda: decorate(window))
