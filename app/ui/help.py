@@ -37,6 +37,7 @@ IN_TABLE_KEYS = (
     ("Space", "Apply Entries: mark or unmark the current entry"),
 )
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*$", re.MULTILINE)
+_IMAGE_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\.png\)")
 
 
 def help_dir() -> Path:
@@ -48,7 +49,7 @@ def help_dir() -> Path:
 def topic_markdown(name: str) -> str:
     """A doc page as Markdown, without its screenshots (they are not shipped)."""
     text = (help_dir() / name).read_text(encoding="utf-8")
-    return _IMAGE.sub("", text)
+    return _IMAGE_LINK.sub(r"\1", _IMAGE.sub("", text))
 
 
 def _menu_path(action: QAction) -> str:
