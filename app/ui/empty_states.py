@@ -26,12 +26,13 @@ class EmptyHint(QObject):
         self.text = text
         self._label: QLabel | None = None  # made when first needed (after the first paint)
         self._model: object = None
-        view.viewport().installEventFilter(self)
 
     @property
     def label(self) -> QLabel:
         if self._label is None:
-            label = QLabel(self.view.viewport())
+            viewport = self.view.viewport()  # touched only now: not before the first paint
+            viewport.installEventFilter(self)
+            label = QLabel(viewport)
             self._label = label
             label.setObjectName(f"{self.view.objectName()}EmptyHint")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
