@@ -61,6 +61,7 @@ def decorate(window: MainWindow) -> None:
     from PySide6.QtCore import QSize
 
     window.mainToolBar.setIconSize(QSize(16, 16))
+    window.mainToolBar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     for action in window.findChildren(QAction):
         names = ICONS.get(action.objectName())
         if names is not None and action.icon().isNull():
@@ -70,7 +71,6 @@ def decorate(window: MainWindow) -> None:
 def install(window: MainWindow) -> None:
     toolbar = window.mainToolBar
     toolbar.removeAction(window.actionSave)  # every change is saved at once
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     # After the first paint (icon files and the SVG plugin load then), and again after a
     # database replaced Undo / Redo.
     window.firstPainted.connect(lambda: decorate(window))
