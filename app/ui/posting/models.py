@@ -22,9 +22,9 @@ from app.domain.ledger_schemas import CustLedgerEntryRead, CustomerBalanceRead, 
 from app.services import ledgers
 from app.services.ledgers import LedgerQuery, Source
 from app.ui import localized
+from app.ui.colours import negative_colour
 from app.ui.models.lazy import Column as LazyColumn
 from app.ui.models.lazy import LazyTableModel
-from app.ui.theme import negative_colour
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
