@@ -101,7 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
                            help="create the company (named by --company) if it does not exist")
     do_import.set_defaults(handler=_cmd_import)
 
+    _register_report(commands)
     return parser
+
+
+def _register_report(commands: Any) -> None:
+    from app.cli_reports import register
+
+    register(commands, _add_db_option, _add_company_option)
 
 
 def open_db(args: argparse.Namespace) -> Database:

@@ -134,7 +134,7 @@ def test_round_trip_into_an_empty_company_of_another_file(exported: dict[str, An
         summary = json_io.import_document(other, exported, new_company=new_company())
         assert summary.company_created
         assert (summary.journals, summary.payments) == (2, 7)
-        assert summary.created == {"accounts": 9, "number series": 1, "customers": 20,
+        assert summary.created == {"accounts": 9, "number series": 2, "customers": 20,
                                    "sales invoices": 50}
         again = through_text(json_io.export_document(other, summary.company.id))
     finally:
@@ -151,13 +151,13 @@ def test_round_trip_into_an_empty_company_of_the_same_file(db: Database,
     assert normalised(again) == normalised(exported)
     assert summary.line() == (
         "Imported into Copy Ltd (new company): 2 journals, 7 payment lines; created "
-        "9 accounts, 1 number series, 20 customers, 50 sales invoices.")
+        "9 accounts, 2 number series, 20 customers, 50 sales invoices.")
 
 
 def test_the_series_is_not_used_up_by_an_import(db: Database, exported: dict[str, Any]) -> None:
     summary = json_io.import_document(db, exported, new_company=new_company())
     series = number_series.list_all(db, summary.company.id)
-    assert [(s.code, s.last_number_used) for s in series] == [("GJNL-RCPT", "")]
+    assert [(s.code, s.last_number_used) for s in series] == [("GJNL-CASH", ""), ("GJNL-RCPT", "")]
 
 
 def test_existing_master_data_is_used_as_is(db: Database, demo: CompanyRead,
@@ -171,9 +171,9 @@ def test_existing_master_data_is_used_as_is(db: Database, demo: CompanyRead,
     summary = json_io.import_document(db, document, company_id=demo.id)
     assert summary.created == {"accounts": 0, "number series": 0, "customers": 0,
                                "sales invoices": 0}
-    assert summary.existing == {"accounts": 9, "number series": 1, "customers": 20,
+    assert summary.existing == {"accounts": 9, "number series": 2, "customers": 20,
                                 "sales invoices": 50}
-    assert "already there, used as is: 9 accounts, 1 number series, 20 customers, " \
+    assert "already there, used as is: 9 accounts, 2 number series, 20 customers, " \
            "50 sales invoices" in summary.line()
     assert [j.code for j in journals.list_all(db, demo.id)] == ["BANK", "BANK2", "CASH",
                                                                 "CASH2"]
