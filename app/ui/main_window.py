@@ -264,6 +264,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = self.helpMenu = menu.addMenu("&Help")
         help_menu.addAction(self.actionAbout)
+        from app.ui.report_views import install as install_reports
+        install_reports(self)  # the Reports menu (reports, Export View, No. Series)
 
         toolbar = self.mainToolBar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolBar")

@@ -84,6 +84,7 @@ class AccountsModel(LazyTableModel[AccountRow]):
             Column("directPosting", "Direct Posting", lambda r: r.direct_posting, kind="bool",
                    width=90),
             Column("blocked", "Blocked", lambda r: r.blocked, kind="bool", width=60),
+            Column("balance", "Balance", lambda r: r.balance, kind="amount", width=110),
         ], browse.count_accounts, browse.page_accounts, parent)
 
 
