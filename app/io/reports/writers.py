@@ -9,7 +9,6 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -146,6 +145,9 @@ def _fill_workbook(workbook: Any, table: ReportTable) -> None:
                            header_right if column.numeric else header)
     sheet.freeze_panes(first + 1, 0)
     kinds = [c.kind for c in table.columns]
+    epoch = date(1899, 12, 30)
+    serials: dict[date, int] = {}  # a date as Excel's day number (dates repeat: once each)
+    write_number, write_string = sheet.write_number, sheet.write_string
     for offset, row in enumerate(table.rows, start=first + 1):
         styled = formats[row.style]
         for index, (value, kind) in enumerate(zip(row.values, kinds, strict=True)):
@@ -154,16 +156,19 @@ def _fill_workbook(workbook: Any, table: ReportTable) -> None:
                     sheet.write_blank(offset, index, None, styled[kind])
                 continue
             if kind == "amount":
-                sheet.write_number(offset, index, float(Decimal(value)), styled["amount"])
+                write_number(offset, index, float(value), styled["amount"])
             elif kind == "int":
-                sheet.write_number(offset, index, int(value), styled["int"])
+                write_number(offset, index, int(value), styled["int"])
             elif kind == "date" and isinstance(value, date):
-                sheet.write_datetime(offset, index, value, styled["date"])
+                serial = serials.get(value)
+                if serial is None:
+                    serial = serials[value] = (value - epoch).days
+                write_number(offset, index, serial, styled["date"])
             else:
                 text = str(value)
                 if index == 1 and row.indent:
                     text = "  " * row.indent + text
-                sheet.write_string(offset, index, text, styled["text"])
+                write_string(offset, index, text, styled["text"])
 
 
 # --- PDF -----------------------------------------------------------------------------------
