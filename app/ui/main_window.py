@@ -615,19 +615,9 @@ class MainWindow(QMainWindow):
                           f"the Business Central model.<br><br>Database: {where}")
 
     def _print(self) -> None:
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        from app.ui.report_views import print_journal
 
-        model = self.payments_model()
-        if model.edits is None:
-            return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        document = QTextDocument()
-        document.setHtml(self.journal_html(MAX_PRINTED_LINES))
-        document.print_(printer)
+        print_journal(self)  # a print preview on proper pages (app/ui/report_views.py)
 
     def journal_html(self, limit: int) -> str:
         """The journal's lines as shown (filter, sort), as an HTML table for printing."""

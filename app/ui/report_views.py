@@ -108,7 +108,7 @@ def table_html(table: ReportTable) -> str:
     return (f"<h3>{escape(table.company)}</h3><h4>{escape(table.title)}</h4>"
             f"<p>{escape(table.options_text())}<br>Printed "
             f"{escape(table.printed_at.isoformat(sep=' '))}</p>"
-            "<table cellspacing='0' cellpadding='2' width='100%'>"
+            "<table cellspacing='0' cellpadding='2' width='100%' style='font-size:7pt'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
@@ -259,7 +259,7 @@ class ReportDialog(QDialog):
 
     def _preview(self) -> None:
         if self.table is not None:
-            print_preview(self, table_html(self.table))
+            preview_table(self, self.table)
 
 
 # --- any table view as a report -----------------------------------------------------------------
@@ -363,3 +363,78 @@ def install(window: Any) -> None:
     series.setObjectName("actionNumberSeries")
     series.triggered.connect(lambda: open_number_series(window))
     menu.addAction(series)
+
+
+# --- printing a table on proper pages (the journal, a report) -----------------------------------
+
+def paint_pages(printer: Any, table: ReportTable) -> int:
+    """Print a table through Qt: company, title, options and date printed at the top of every
+    page, 'Page n of m' at the bottom, the header row repeated; returns the page count."""
+    from PySide6.QtCore import QPointF, QRectF, QSizeF
+    from PySide6.QtGui import QPageLayout, QPainter, QTextDocument
+
+    if len(table.columns) > 6:
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    painter = QPainter(printer)
+    try:
+        page = printer.pageLayout().paintRectPixels(printer.resolution())
+        dpi = printer.resolution()
+        top_band, bottom_band = dpi * 0.8, dpi * 0.35
+        document = QTextDocument()
+        document.documentLayout().setPaintDevice(printer)  # fonts at the printer's resolution
+        document.setDocumentMargin(0)
+        body = table_html(table).split("<table", 1)[1]
+        document.setHtml("<table" + body)
+        document.setPageSize(QSizeF(page.width(), page.height() - top_band - bottom_band))
+        pages = document.pageCount()
+        font = painter.font()
+        for number in range(1, pages + 1):
+            if number > 1:
+                printer.newPage()
+            painter.save()
+            font.setPointSizeF(10)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.drawText(QPointF(0, dpi * 0.2), table.company)
+            painter.drawText(QPointF(0, dpi * 0.4), table.title)
+            font.setBold(False)
+            font.setPointSizeF(8)
+            painter.setFont(font)
+            painter.drawText(QPointF(0, dpi * 0.6), table.options_text())
+            printed = f"Printed {table.printed_at.isoformat(sep=' ')}"
+            painter.drawText(QRectF(0, 0, page.width(), dpi * 0.25),
+                             int(Qt.AlignmentFlag.AlignRight), printed)
+            painter.drawText(QRectF(0, page.height() - bottom_band, page.width(), bottom_band),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                             f"Page {number} of {pages}")
+            height = page.height() - top_band - bottom_band
+            painter.translate(0, top_band - (number - 1) * height)
+            document.drawContents(painter, QRectF(0, (number - 1) * height, page.width(),
+                                                  height))
+            painter.restore()
+        return pages
+    finally:
+        painter.end()
+
+
+def preview_table(parent: QWidget, table: ReportTable) -> None:
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.paintRequested.connect(lambda p: paint_pages(p, table))
+    dialog.exec()
+
+
+def print_journal(window: Any) -> None:
+    """File > Print: the journal's lines as shown, on proper pages, through a preview."""
+    view = window.findChild(QTableView, "paymentsView")
+    if view is None or view.model() is None:
+        return
+    journals = window.findChild(QTableView, "journalsView")
+    title = "Journal"
+    if journals is not None and journals.model() is not None:
+        journal = journals.model().row_at(journals.currentIndex().row())
+        if journal is not None:
+            title = f"Journal {journal.code} {journal.display_name}".strip()
+    preview_table(window, view_table(view, title, _company_name(window)))

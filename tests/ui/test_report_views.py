@@ -140,3 +140,34 @@ def test_trial_balance_reconciles_on_the_demo(db: Database, demo: CompanyRead) -
             GLEntry.company_id == demo.id, GLEntry.account_number == "2310"))
     balances = reports.customer_balances(db, demo.id, as_of=date(2027, 12, 31))
     assert receivables == balances.total
+
+
+def test_printed_journal_has_proper_pages(qtbot: QtBot, window: MainWindow,
+                                          tmp_path: Path) -> None:
+    import subprocess
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.ui.report_views import paint_pages
+
+    view = window.findChild(QTableView, "paymentsView")
+    assert view is not None
+    table = view_table(view, "Journal BANK", "CRONUS Demo Ltd.")
+    table.rows = table.rows * 40  # several pages
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    target = tmp_path / "journal.pdf"
+    printer.setOutputFileName(str(target))
+    pages = paint_pages(printer, table)
+    assert pages > 1
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    chunks = [c for c in text.split("\f") if c.strip()]
+    assert len(chunks) == pages
+    for number, chunk in enumerate(chunks, start=1):
+        assert "CRONUS Demo Ltd." in chunk and "Journal BANK" in chunk
+        assert f"Page {number} of {pages}" in chunk
+        # The header row on every page, its words whole (never "Docum ent").
+        for column in table.columns:
+            for word in column.title.split():
+                assert word in chunk.split(), (number, word)
