@@ -110,7 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_db
 
     cli_db.register(commands)  # python -m app db upgrade|copy|roles
+    _register_report(commands)
     return parser
+
+
+def _register_report(commands: Any) -> None:
+    from app.cli_reports import register
+
+    register(commands, _add_db_option, _add_company_option)
 
 
 def _register_serve(commands: Any) -> None:

@@ -18,8 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 if TYPE_CHECKING:
-    from app.ui.help_window import HelpWindow
-    from app.ui.main_window import MainWindow
+    pass
 
 # (file in app/resources/help, title in the list)
 TOPICS = (("main-window.md", "The Main Window"), ("editing.md", "Editing and Undo"),
@@ -96,38 +95,3 @@ def keyboard_html(window: QWidget) -> str:
             + table(list(shortcut_rows(window)), ("Keys", "Command", "Menu"))
             + "<h3>In the tables</h3>"
             + table(list(IN_TABLE_KEYS), ("Keys", "Does")))
-
-
-def install(window: MainWindow) -> None:
-    state: dict[str, HelpWindow] = {}
-
-    def open_help(topic: int) -> HelpWindow:
-        from app.ui.help_window import HelpWindow  # loaded when first asked for
-
-        help_window = state.get("window")
-        if help_window is None:
-            help_window = state["window"] = HelpWindow(window)
-        help_window.show_topic(topic)
-        help_window.show()
-        help_window.raise_()
-        help_window.activateWindow()
-        return help_window
-
-    contents = QAction("&Contents", window)
-    contents.setObjectName("actionHelp")
-    contents.setShortcuts(QKeySequence.StandardKey.HelpContents)
-    if not contents.shortcuts():
-        contents.setShortcut(QKeySequence("F1"))
-    contents.setStatusTip("The keyboard map and the user guide (F1); works offline")
-    contents.triggered.connect(lambda: open_help(1))
-    keys = QAction("&Keyboard Shortcuts", window)
-    keys.setObjectName("actionKeyboardShortcuts")
-    keys.setStatusTip("Every shortcut of the window, from the commands themselves")
-    keys.triggered.connect(lambda: open_help(0))
-    for action in (contents, keys):
-        window.addAction(action)
-    first = window.helpMenu.actions()[0] if window.helpMenu.actions() else None
-    window.helpMenu.insertActions(first, [contents, keys])  # type: ignore[arg-type]
-    if first is not None:
-        window.helpMenu.insertSeparator(first)
-    window.open_help = open_help  # type: ignore[attr-defined]

@@ -1,8 +1,12 @@
-"""The help window (app/ui/help.py opens it): topics on the left, the page on the right."""
+"""The help window: topics on the left, the page on the right (the pages: app/ui/help.py);
+Help > Contents (F1) and Help > Keyboard Shortcuts open it (``install``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.help import KEYBOARD_TOPIC, TOPICS, keyboard_html, topic_markdown
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 
 class HelpWindow(QDialog):
@@ -61,3 +68,36 @@ class HelpWindow(QDialog):
             if target == name:
                 self.topics.setCurrentRow(number)
                 return
+
+
+def install(window: MainWindow) -> None:
+    state: dict[str, HelpWindow] = {}
+
+    def open_help(topic: int) -> HelpWindow:
+        help_window = state.get("window")
+        if help_window is None:
+            help_window = state["window"] = HelpWindow(window)
+        help_window.show_topic(topic)
+        help_window.show()
+        help_window.raise_()
+        help_window.activateWindow()
+        return help_window
+
+    contents = QAction("&Contents", window)
+    contents.setObjectName("actionHelp")
+    contents.setShortcuts(QKeySequence.StandardKey.HelpContents)
+    if not contents.shortcuts():
+        contents.setShortcut(QKeySequence("F1"))
+    contents.setStatusTip("The keyboard map and the user guide (F1); works offline")
+    contents.triggered.connect(lambda: open_help(1))
+    keys = QAction("&Keyboard Shortcuts", window)
+    keys.setObjectName("actionKeyboardShortcuts")
+    keys.setStatusTip("Every shortcut of the window, from the commands themselves")
+    keys.triggered.connect(lambda: open_help(0))
+    for action in (contents, keys):
+        window.addAction(action)
+    first = window.helpMenu.actions()[0] if window.helpMenu.actions() else None
+    window.helpMenu.insertActions(first, [contents, keys])  # type: ignore[arg-type]
+    if first is not None:
+        window.helpMenu.insertSeparator(first)
+    window.open_help = open_help  # type: ignore[attr-defined]

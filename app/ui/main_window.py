@@ -261,6 +261,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = self.helpMenu = menu.addMenu("&Help")
         help_menu.addAction(self.actionAbout)
+        from app.ui.report_views import install as install_reports
+        install_reports(self)  # the Reports menu (reports, Export View, No. Series)
 
         toolbar = self.mainToolBar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolBar")
@@ -462,18 +464,11 @@ class MainWindow(QMainWindow):
                           f"the Business Central model.<br><br>Database: {where}")
 
     def _print(self) -> None:
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        from app.ui.report_views import print_journal
 
         if not self.payments.has_journal():
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        document = QTextDocument()
-        document.setHtml(self.journal_html(MAX_PRINTED_LINES))
-        document.print_(printer)
+        print_journal(self)  # a print preview on proper pages (app/ui/report_views.py)
 
     def journal_html(self, limit: int) -> str:
         """The journal's lines as shown (filter, sort), as an HTML table for printing."""
