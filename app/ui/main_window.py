@@ -657,12 +657,13 @@ class MainWindow(QMainWindow):
     # --- files -----------------------------------------------------------------------------
     def open_target(self, target: str | Path, *, demo: bool = False) -> bool:
         """Open a database file (or URL) and show it; a plain message if it cannot be."""
-        from app.db import DatabaseFileError, open_database
+        from app.db import open_database
+        from app.domain.errors import EnvironmentProblem
 
         self.statusBar().showMessage(f"Opening {target}…")
         try:
             db = open_database(target)
-        except DatabaseFileError as exc:
+        except EnvironmentProblem as exc:  # a bad file; a server away, a refused login
             self.statusBar().clearMessage()
             QMessageBox.warning(self, "Cannot open the database", str(exc))
             return False
