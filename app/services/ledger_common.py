@@ -362,7 +362,8 @@ class BulkTable:
         for name, value in (constants or {}).items():
             convert = _converter(real.c[name].type, dialect)
             value = convert(value) if convert is not None else value
-            literal = _literal(value, dialect)
+            # PostgreSQL's rows go by COPY (CompiledMany), which has no literals: bound.
+            literal = _literal(value, dialect) if dialect.name != "postgresql" else None
             if literal is None:
                 bound.append(name)
                 self.extra += (value,)
@@ -371,7 +372,7 @@ class BulkTable:
         light: TableClause = table(real.name, *(column(n) for n in [*bound, *inline]))
         statement = insert(light).values(
             {**{n: bindparam(n) for n in bound}, **inline})
-        self.statement = CompiledMany(self.connection, statement, bound)
+        self.statement = CompiledMany(self.connection, statement, bound, table=real.name)
 
     def converter(self, name: str) -> Any:
         """The memoised conversion of one column (identity when none is needed), for callers
@@ -423,9 +424,14 @@ class CompiledMany:
     """A Core statement compiled once for the dialect, executed with the DBAPI's
     ``executemany`` over rows given as sequences in ``names`` order."""
 
-    def __init__(self, connection: Any, statement: Any, names: Sequence[str]) -> None:
+    def __init__(self, connection: Any, statement: Any, names: Sequence[str], *,
+                 table: str | None = None) -> None:
         compiled = statement.compile(dialect=connection.dialect)
         self.connection = connection
+        # On PostgreSQL a plain insert of rows goes by COPY: one stream instead of a round
+        # trip per row (posting 100,000 lines writes ~400,000 rows).
+        self.copy_sql = (f"COPY {table} ({', '.join(names)}) FROM STDIN"
+                         if table and connection.dialect.name == "postgresql" else None)
         self.sql = str(compiled)
         self.names = list(names)
         position = {name: i for i, name in enumerate(self.names)}
@@ -433,6 +439,16 @@ class CompiledMany:
         self.order = None if order is None else [position[name] for name in order]
 
     def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        if self.copy_sql is not None:
+            note_statement(self.connection, self.sql)  # raw DBAPI: the change capture hears it
+            raw_cursor = self.connection.connection.dbapi_connection.cursor()
+            try:
+                with raw_cursor.copy(self.copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            finally:
+                raw_cursor.close()
+            return
         if self.order is None:  # a named paramstyle (psycopg): dicts
             params: list[Any] = [dict(zip(self.names, row, strict=True)) for row in rows]
         elif self.order == list(range(len(self.names))):

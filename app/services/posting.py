@@ -436,8 +436,9 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
     lines at these versions (the GUI's redo of a posting), else ``Conflict``."""
     report = progress or _no_progress
     with _posting_refused(), paused_gc(), db.durable_transaction() as session:
-        journal = _journal(session, company_id, journal_id)
-        locks.take_posting_lock(session, journal.id, journal.code)
+        # The journal's posting lock, then the company's numbering lock, before anything
+        # (the No. Series above all) is read.
+        locks.take_posting_lock(session, journal_id)
         lock_company(session, company_id)
         if expected_lines is not None:
             _check_lines(session, company_id, journal_id, expected_lines)

@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opening {target}…")
         try:
             db = open_database(target)
-        except EnvironmentProblem as exc:
+        except EnvironmentProblem as exc:  # a bad file; a server away, a refused login
             self.statusBar().clearMessage()
             QMessageBox.warning(self, "Cannot open the database", str(exc))
             return False

@@ -1,10 +1,12 @@
 """Live refresh between two clients of one PostgreSQL book: a line client A adds through the
 services appears in client B's window within a second (NOTIFY, app/db/listen.py and
-app/ui/live.py). Runs on the PostgreSQL test server only (tests/backends.py)."""
+app/ui/live.py), on the PostgreSQL test server (tests/backends.py); and a server that
+cannot be reached."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -14,9 +16,8 @@ from app.domain.schemas import CompanyRead, PaymentCreate
 from app.services import payments
 from app.ui.main_window import MainWindow
 
-pytestmark = pytest.mark.postgresql
 
-
+@pytest.mark.postgresql
 def test_a_line_client_a_adds_appears_in_client_b_window(qtbot: QtBot, window: MainWindow,
                                                           db: Database,
                                                           demo: CompanyRead) -> None:
@@ -39,6 +40,7 @@ def test_a_line_client_a_adds_appears_in_client_b_window(qtbot: QtBot, window: M
     assert live.refreshes >= 1
 
 
+@pytest.mark.postgresql
 def test_the_window_does_not_refresh_for_its_own_commits(qtbot: QtBot, window: MainWindow,
                                                          db: Database,
                                                          demo: CompanyRead) -> None:
@@ -49,3 +51,21 @@ def test_the_window_does_not_refresh_for_its_own_commits(qtbot: QtBot, window: M
         customer_number="C10000", amount=Decimal("-1.00")))
     qtbot.wait(300)
     assert live.refreshes == 0
+
+
+def test_a_server_that_cannot_be_reached_gets_a_plain_message(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No server needed: nothing listens on port 1."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.settings import Settings
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, _title, text, *args: shown.append(text))
+    window = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(window)
+    assert not window.open_target("postgresql+psycopg://anna:secret@127.0.0.1:1/books")
+    assert len(shown) == 1 and "cannot be reached" in shown[0]
+    assert "secret" not in shown[0] and "anna:***@127.0.0.1:1/books" in shown[0]
+    assert window.db is None
