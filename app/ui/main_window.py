@@ -376,13 +376,17 @@ class MainWindow(QMainWindow):
 
     def _listen(self, changes: ChangeSet) -> None:
         """``Database`` listener (called in the committing thread): a commit that did not
-        come through the gateway (the API server's thread) is queued to the GUI thread."""
+        come through the gateway (the API server's thread, another client's change heard by
+        the NOTIFY listener) is queued to the GUI thread."""
         from app.ui.operations import in_gateway
 
         if in_gateway():
             return
         try:
-            self._bridge.arrived.emit(changes.with_source("api"))
+            # Another thread's commit (the API server's) is "local" to the handle; another
+            # client's (the NOTIFY listener's) keeps its source.
+            self._bridge.arrived.emit(changes if changes.source != "local"
+                                      else changes.with_source("api"))
         except RuntimeError:  # the window is gone (closed without close_database)
             if self._db is not None:
                 self._db.remove_listener(self._listen)
