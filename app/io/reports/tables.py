@@ -98,7 +98,7 @@ def statements(report: Statements) -> ReportTable:
             remaining = (row.remaining_amount,) if open_items else ()
             table.rows.append(Row((row.posting_date, row.document_type, row.document_number,
                                    row.description, row.due_date, row.amount, *remaining,
-                                   row.balance), "data", 1))
+                                   row.balance)))
         table.rows.append(Row((report.end, "", "", f"Balance {statement.customer_number}",
                                None, None, *extra, statement.closing_balance), "total"))
         if statement.aging:
