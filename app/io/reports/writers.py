@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from app.domain.errors import Invalid
-from app.io.reports.safe_write import STDOUT, write_atomically
 from app.io.reports.table import ReportTable, cell_text
+from app.io.safe_write import STDOUT, write_with
 
 FORMATS = ("text", "csv", "xlsx", "pdf")
 
@@ -41,7 +41,7 @@ def write(table: ReportTable, target: str | Path, fmt: str | None = None) -> str
     chosen = format_of(target, fmt)
     writer: Callable[[ReportTable, BinaryIO], None] = {
         "text": _text_bytes, "csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}[chosen]
-    write_atomically(target, lambda out: writer(table, out))
+    write_with(target, lambda out: writer(table, out))
     return chosen
 
 
