@@ -91,11 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="read payment journals (with their lines) from a JSON file",
         description="Read a file in the export's shape into a company: every record is checked "
                     "first, and nothing is written if any is wrong.")
-    do_import.add_argument("file", metavar="FILE", help="the JSON file to read")
+    do_import.add_argument("file", metavar="FILE", help="the file to read")
     _add_company_option(do_import)
     _add_db_option(do_import)
     do_import.add_argument("--create", action="store_true",
                            help="create the company (named by --company) if it does not exist")
+    do_import.add_argument("--format", choices=("json", "csv", "xlsx"), default="json",
+                           help="json (default), or csv/xlsx: customers and open invoices "
+                                "read through --mapping")
+    do_import.add_argument("--mapping", metavar="FILE",
+                           help="for csv/xlsx: the JSON file mapping properties to columns")
     do_import.set_defaults(handler=_cmd_import)
 
     _register_serve(commands)
@@ -105,7 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_db
 
     cli_db.register(commands)  # python -m app db upgrade|copy|roles
+    _register_report(commands)
     return parser
+
+
+def _register_report(commands: Any) -> None:
+    from app.cli_reports import register
+
+    register(commands, _add_db_option, _add_company_option)
 
 
 def _register_serve(commands: Any) -> None:
@@ -217,20 +229,28 @@ def _cmd_reverse(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from app.domain.errors import Invalid
     from app.domain.schemas import CompanyCreate
     from app.domain.validation import parse
     from app.io import json_io
     from app.services import companies
 
     path = Path(args.file)
-    document = json_io.read_document(path)  # a bad file is refused before the database opens
+    tabular = args.format in ("csv", "xlsx")
+    if tabular:
+        from app.io import table_io
+
+        if not args.mapping:
+            raise Invalid(f"--format {args.format} needs --mapping FILE: which column holds "
+                          "which property.", field="mapping")
+        mapping = table_io.read_mapping(Path(args.mapping))
+    else:
+        text = json_io.read_text(path)  # a file that cannot be read: refused before the db
     db = open_db(args) if args.create else _existing_db(args)
     try:
         new_company = None
         company_id = None
         if args.create and not args.company and not companies.list_all(db):
-            from app.domain.errors import Invalid
-
             raise Invalid("--create needs --company NAME: the name of the company to create.",
                           field="company")
         if args.create and args.company and not any(
@@ -239,7 +259,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
             new_company = parse(CompanyCreate, {"name": args.company})
         else:
             company_id = _company_id(db, args.company)
-        summary = json_io.import_document(db, document, company_id=company_id,
+        if tabular:
+            summary = table_io.import_table(db, path, args.format, mapping,
+                                            company_id=company_id, new_company=new_company)
+        else:
+            summary = json_io.import_text(db, text, company_id=company_id,
                                           new_company=new_company, what=str(path))
         print(summary.line())
     finally:

@@ -34,10 +34,12 @@ def main(out: Path) -> None:
     db = open_database(folder / "books.sqlite")
     demo = create_demo_company(db, work_date=date(2026, 11, 20))
     bank = journals.find_by_code(db, demo.id, "BANK")
-    lines = payments.list_all(db, demo.id, bank.id)
-    open_line = next((p for p in lines if not p.applies_to_invoice_number), None)
-    if open_line is not None:  # a line applied to several invoices, as Apply Entries does
-        applications.apply_to_oldest(db, demo.id, open_line.id)
+    # A line applied to several invoices, as Apply Entries does ("2 invoices").
+    for line in reversed(payments.list_all(db, demo.id, bank.id)):
+        applied = applications.apply_to_oldest(db, demo.id, line.id)
+        if sum(1 for e in applied.entries if e.applied) >= 2:
+            break
+        applications.clear_applications(db, demo.id, line.id)
     for mode in ("light", "dark"):
         for width, height in SIZES:
             window = MainWindow(Settings(folder / f"{mode}{width}.ini"))
@@ -48,6 +50,7 @@ def main(out: Path) -> None:
             window.set_database(db)
             window.select_company(demo.id)
             window.select_journal(bank.id)
+            window.activateWindow()
             window.paymentsView.setFocus()
             model = window.payments_model()
             window.paymentsView.setCurrentIndex(model.index(0, model.column_of("customerNumber")))

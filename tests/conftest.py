@@ -28,6 +28,10 @@ def pytest_report_header() -> str:
     return backends.header()
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(backends.header())  # also under -q, which hides the header
+
+
 WORK_DATE = date(2026, 11, 20)
 
 

@@ -5,8 +5,9 @@ Each ``url`` is relative to the service root (``companies(...)/customerPayments`
 below it. Answer: 200 with ``{"responses": [{"id", "status", "headers", "body"?}, ...]}``,
 each part with its own status and, on failure, BC's error body.
 
-Without ``Isolation: snapshot`` every part is its own transaction, as if sent alone. With it,
-the parts share one transaction: when one fails, everything is rolled back; that part keeps
+Without ``Isolation: snapshot`` every part succeeds or fails on its own, as if sent alone (each
+is a savepoint; those that worked are committed together at the end). With it, the parts
+share one transaction: when one fails, everything is rolled back; that part keeps
 its error, the parts before it answer 424 Failed Dependency (their work was undone) and the
 parts after it are not run (424 too).
 """
@@ -100,8 +101,18 @@ def handle(db: Database, call: Call) -> Reply:
         return Reply(err.status, err.body(), err.headers)
     snapshot = call.headers.get("isolation", "").strip().lower() == "snapshot"
     if not snapshot:
-        return Reply(200, {"responses": [_answer(p, handle_one(db, _inner(call, p)))
-                                         for p in parts]})
+        # Each part succeeds or fails on its own (a savepoint each); the parts that worked
+        # are committed together at the end, one commit instead of a hundred.
+        try:
+            answers = lists.in_one_transaction(
+                db, lambda tx: [_answer(p, handle_one(tx, _inner(call, p))) for p in parts],
+                savepoints=True)
+        except Exception as exc:  # the commit failed (disk full, busy): nothing written
+            from app.api.errors import from_exception
+
+            failure = from_exception(exc)
+            return Reply(failure.status, failure.body(), failure.headers)
+        return Reply(200, {"responses": answers})
 
     done: list[tuple[dict[str, Any], Reply]] = []
 

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from app.api.errors import INVALID_TOKEN, ApiError, from_domain, method_not_allowed, not_found_url
+from app.api.errors import (
+    INVALID_TOKEN,
+    ApiError,
+    from_domain,
+    from_exception,
+    method_not_allowed,
+    not_found_url,
+)
 from app.db import Database
 from app.domain import odata as q
 from app.domain.errors import DomainError, Invalid, NotFound
@@ -159,7 +166,8 @@ class Options:
     orderby: list[tuple[str, bool]]
     top: int | None
     skip: int
-    skiptoken: int
+    skiptoken: int  # entities already served by the pages before
+    after_line: int | None  # keyset: the last line number served (a journal in line order)
     expand: tuple[str, ...]
     maxpagesize: int | None
 
@@ -183,12 +191,30 @@ def options_of(call: Call) -> Options:
             orderby=q.parse_orderby(call.query.get("$orderby")),
             top=q.parse_count(call.query.get("$top"), "$top"),
             skip=q.parse_count(call.query.get("$skip"), "$skip") or 0,
-            skiptoken=q.parse_count(token, "$skiptoken") or 0 if token is not None else 0,
+            skiptoken=_served(token),
+            after_line=_after_line(token),
             expand=expand,
             maxpagesize=_maxpagesize(call.headers.get("prefer", "")),
         )
     except DomainError as exc:
         raise from_domain(exc, validation=True) from None
+
+
+def _served(token: str | None) -> int:
+    if token is None:
+        return 0
+    if token.startswith("L") and "." in token:  # L<last line number>.<served>
+        return q.parse_count(token.split(".", 1)[1], "$skiptoken") or 0
+    return q.parse_count(token, "$skiptoken") or 0
+
+
+def _after_line(token: str | None) -> int | None:
+    if token is None or not token.startswith("L"):
+        return None
+    value = q.parse_count(token[1:].split(".", 1)[0], "$skiptoken")
+    if value is None or "." not in token:
+        raise Invalid(f"$skiptoken '{token}' is not one this server gave.", field="$skiptoken")
+    return value
 
 
 def _maxpagesize(prefer: str) -> int | None:
@@ -242,8 +268,6 @@ def _version_of(call: Call) -> int | None:
 
 def handle(db: Database, call: Call) -> Reply:
     """Answer one request (errors as BC's error body)."""
-    from app.api.errors import from_exception
-
     try:
         return _route(db, call)
     except Exception as exc:  # every failure becomes BC's error body, never a traceback
@@ -434,7 +458,7 @@ def _payments(db: Database, call: Call, opts: Options, company_id: uuid.UUID,
     if call.method not in ("GET", "PATCH", "DELETE"):
         raise method_not_allowed(call.method, kind)
     version = _version_of(call) if call.method != "GET" else None
-    current = payments.get(db, company_id, payment_id)
+    current = lists.payment(db, company_id, payment_id)
     if journal_id is not None and current.journal_id != journal_id:
         raise NotFound(f"The customer payment with ID {payment_id} cannot be found in this "
                        "journal.", field="id")
@@ -492,9 +516,17 @@ def _list(db: Database, call: Call, opts: Options, kind: str, scope: lists.Scope
     page_size = opts.maxpagesize or MAX_PAGE
     remaining = None if opts.top is None else max(0, opts.top - opts.skiptoken)
     limit = page_size if remaining is None else min(page_size, remaining)
+    # A journal in line order pages by key (lines after the last one served): each page
+    # costs the same wherever it is in a million lines. Other orders page by position.
+    keyset = kind == "customerPayments" and opts.orderby in ([], [("lineNumber", False)])
+    where, skip = opts.filter, opts.skip + opts.skiptoken
+    if keyset and opts.after_line is not None:
+        after = q.Compare(q.Prop("lineNumber"), "gt", opts.after_line)
+        where = after if where is None else q.And((where, after))
+        skip = 0
     try:
-        page = lists.list_page(db, kind, scope, filter=opts.filter, orderby=opts.orderby,
-                               skip=opts.skip + opts.skiptoken, limit=limit)
+        page = lists.list_page(db, kind, scope, filter=where, orderby=opts.orderby,
+                               skip=skip, limit=limit)
     except Invalid as exc:
         raise from_domain(exc, validation=True) from None
     values = [entity_json(item, call.version, kind) for item in page.items]
@@ -512,7 +544,13 @@ def _list(db: Database, call: Call, opts: Options, kind: str, scope: lists.Scope
     more = page.more and (remaining is None or len(values) < remaining)
     if more:
         query = dict(call.query)
-        query["$skiptoken"] = str(opts.skiptoken + len(values))
+        served = opts.skiptoken + len(values)
+        last = page.items[-1] if page.items else None
+        if keyset and last is not None:
+            query.pop("$skip", None)  # the key already says where the next page starts
+            query["$skiptoken"] = f"L{last.line_number}.{served}"  # type: ignore[attr-defined]
+        else:
+            query["$skiptoken"] = str(served)
         link = urlencode(query, safe=_SAFE)
         body["@odata.nextLink"] = f"{call.root}{call.path.strip('/')}?{link}"
     return Reply(200, body, headers)

@@ -61,6 +61,11 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
+        # A new (empty) file gets auto_vacuum=INCREMENTAL before its first table, so the
+        # pages a posting frees (its journal's lines) are given back (release_free_pages).
+        # An existing file is not touched (the setting would need a VACUUM to apply).
+        if cursor.execute("PRAGMA page_count").fetchone()[0] == 0:
+            cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
         for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL",
                        f"busy_timeout={int(busy_timeout_ms)}"):
             cursor.execute(f"PRAGMA {pragma}")

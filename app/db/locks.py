@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.db.models import Journal
 from app.domain.errors import DatabaseBusy
 
 POSTING_KEY = 0x4C44  # "LD": the advisory locks' first key (classid in pg_locks)
@@ -25,7 +26,7 @@ def journal_key(journal_id: uuid.UUID) -> int:
     return journal_id.int & 0x7FFFFFFF
 
 
-def take_posting_lock(session: Session, journal_id: uuid.UUID, journal_code: str) -> None:
+def take_posting_lock(session: Session, journal_id: uuid.UUID) -> None:
     """Take the journal for posting until the transaction ends, or refuse at once."""
     if session.get_bind().dialect.name != "postgresql":
         return
@@ -35,6 +36,9 @@ def take_posting_lock(session: Session, journal_id: uuid.UUID, journal_code: str
     if taken:
         return
     holder = posting_holder(session, journal_id)
+    # A column read, not the ORM: the session's objects are loaded only under the lock.
+    journal_code = session.execute(select(Journal.code).where(Journal.id == journal_id)
+                                   ).scalar() or str(journal_id)
     raise DatabaseBusy(f"Journal {journal_code} is being posted by {holder or 'another user'}; "
                        "try again when that posting is done.")
 

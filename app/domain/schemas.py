@@ -519,9 +519,6 @@ class CompanyArchive(ApiModel):
     payment_discount_account_id: uuid.UUID | None = None
     invoice_account_id: uuid.UUID | None = None
     ledger_rows: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
-    # The bank statement tables (customer bank accounts, saved CSV mappings, the import keys
-    # of statement lines), as database rows by table.
-    bank_rows: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
 
     @property
     def line_count(self) -> int:

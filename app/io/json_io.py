@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -87,12 +89,15 @@ def export_document(db: Database, company_id: uuid.UUID, *,
             journal[JOURNAL_SERIES] = entry.journal.number_series_code or ""
         journal[PAYMENTS] = [line.to_json() for line in entry.payments]
         value.append(journal)
-    document: dict[str, Any] = {JOURNALS: value}
+    document: dict[str, Any] = {}
     if not journals_only:
+        # Master data first, in the order records depend on each other, and each journal's
+        # lines last: an import then reads the file as a stream (see import_text).
         document[ACCOUNTS] = [a.to_json() for a in books.accounts]
         document[NUMBER_SERIES] = [s.to_json() for s in books.number_series]
         document[CUSTOMERS] = [c.to_json() for c in books.customers]
         document[SALES_INVOICES] = [i.to_json() for i in books.sales_invoices]
+    document[JOURNALS] = value
     return document
 
 
@@ -127,8 +132,8 @@ def export_to_file(db: Database, company_id: uuid.UUID, path: Path, *,
 
 # --- import --------------------------------------------------------------------------------
 
-# The largest import file read whole (bytes). Bigger files are refused with a message
-# rather than read until memory runs out; streaming big imports is future work.
+# The largest import file read (bytes). Bigger files are refused with a message rather
+# than read until memory runs out (the text is held; its records are streamed).
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 # Integers longer than this are read as Decimals, so the schemas refuse them with a message
 # (Python's int() refuses 4,300 digits with a bare ValueError).
@@ -139,35 +144,9 @@ def _parse_int(text: str) -> int | Decimal:
     return int(text) if len(text) <= _MAX_INT_DIGITS else Decimal(text)
 
 
-def read_document(path: Path, *, max_bytes: int | None = None) -> Any:
-    """The file's JSON, amounts as exact Decimals. OSError for a file that cannot be read;
-    FileFormatError for one that is not a regular file, too big, or not JSON."""
-    path = Path(path)
-    limit = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
-    if path.is_dir():
-        raise OSError(21, "is a folder, not a file", str(path))
-    with path.open("rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise FileFormatError(f"{path} is not a regular file (a device, a pipe or a "
-                                  "socket): name a JSON file.")
-        if info.st_size > limit:
-            raise FileFormatError(f"{path} is too big to import: {info.st_size:,} bytes, "
-                                  f"the limit is {limit:,} bytes.")
-        raw = handle.read(limit + 1)
-    if len(raw) > limit:  # it grew while being read
-        raise FileFormatError(f"{path} is too big to import: the limit is {limit:,} bytes.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileFormatError(f"{path} is not a JSON file (it is not UTF-8 text).") from None
-    try:
-        return json.loads(text, parse_float=Decimal, parse_int=_parse_int)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                              f"column {exc.colno}.") from None
-    except RecursionError:
-        raise FileFormatError(f"{path} is nested too deeply to be an import file.") from None
+def read_document(path: Path) -> Any:
+    """The file's JSON, amounts as exact Decimals. OSError for a file that cannot be read."""
+    return _loads(read_text(path), str(path))
 
 
 def _shape_error(what: str) -> FileFormatError:
@@ -218,14 +197,22 @@ class _Parser:
             return []
         items = []
         for index, record in enumerate(records):
-            label = _label(key, index, record, number_key)
-            parsed = self.record(model, key, label, record)
-            if parsed is not None:
-                items.append(Item(label, parsed))
-            elif isinstance(record, dict) and isinstance(record.get(number_key), str):
-                number = record[number_key].strip().upper()
-                self.invalid.setdefault(key, {}).setdefault(number, label)
+            item = self.item(model, key, index, record, number_key)
+            if item is not None:
+                items.append(item)
         return items
+
+    def item(self, model: type[M], key: str, index: int, record: Any,
+             number_key: str) -> Item[M] | None:
+        """One master record; a record that fails is noted by number (see ImportBatch)."""
+        label = _label(key, index, record, number_key)
+        parsed = self.record(model, key, label, record)
+        if parsed is not None:
+            return Item(label, parsed)
+        if isinstance(record, dict) and isinstance(record.get(number_key), str):
+            number = record[number_key].strip().upper()
+            self.invalid.setdefault(key, {}).setdefault(number, label)
+        return None
 
 
 def parse_document(document: Any, what: str = "The file") -> tuple[ImportBatch,
@@ -273,13 +260,243 @@ def parse_document(document: Any, what: str = "The file") -> tuple[ImportBatch,
 def import_document(db: Database, document: Any, *, company_id: uuid.UUID | None = None,
                     new_company: CompanyCreate | None = None,
                     what: str = "The file") -> ImportSummary:
+    """Import a document already read (a dict). ``import_file`` streams a file instead."""
+    return _import_whole(db, document, company_id=company_id, new_company=new_company,
+                         what=what)
+
+
+def _import_whole(db: Database, document: Any, *, company_id: uuid.UUID | None,
+                  new_company: CompanyCreate | None, what: str) -> ImportSummary:
     with paused_gc():  # 100,000s of records, no cycles among them: see paused_gc
         batch, problems = parse_document(document, what)
         return importing.run(db, batch, company_id=company_id, new_company=new_company,
                              known_problems=problems, what=what)
 
 
+def read_text(path: Path, *, max_bytes: int | None = None) -> str:
+    """The file's text (UTF-8, a BOM allowed). OSError for a file that cannot be read;
+    FileFormatError for one that is not a regular file, too big, or not UTF-8."""
+    path = Path(path)
+    limit = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
+    if path.is_dir():
+        raise OSError(21, "is a folder, not a file", str(path))
+    with path.open("rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise FileFormatError(f"{path} is not a regular file (a device, a pipe or a "
+                                  "socket): name a JSON file.")
+        if info.st_size > limit:
+            raise FileFormatError(f"{path} is too big to import: {info.st_size:,} bytes, "
+                                  f"the limit is {limit:,} bytes.")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:  # it grew while being read
+        raise FileFormatError(f"{path} is too big to import: the limit is {limit:,} bytes.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileFormatError(f"{path} is not a JSON file (it is not UTF-8 text).") from None
+
+
+def import_text(db: Database, text: str, *, company_id: uuid.UUID | None = None,
+                new_company: CompanyCreate | None = None,
+                what: str = "The file") -> ImportSummary:
+    """Import a file's text, streamed: each record is decoded, checked and written batch by
+    batch, so memory holds the text and a batch, not the whole document's objects. This
+    needs the collections in the order they depend on each other (accounts, number series,
+    customers, sales invoices, then the journals, each with its lines last), as Ledgerdesk
+    writes them; a file in another order, or one that is not a well-formed import (bad JSON,
+    a wrong shape), is read whole instead (``import_document``), with the same rules and
+    messages."""
+    try:
+        with paused_gc():
+            return _stream(db, text, company_id=company_id, new_company=new_company,
+                           what=what)
+    except _Unstreamable:
+        pass  # the transaction was rolled back: read it whole
+    return _import_whole(db, _loads(text, what), company_id=company_id,
+                         new_company=new_company, what=what)
+
+
 def import_file(db: Database, path: Path, *, company_id: uuid.UUID | None = None,
                 new_company: CompanyCreate | None = None) -> ImportSummary:
-    return import_document(db, read_document(path), company_id=company_id,
-                           new_company=new_company, what=str(path))
+    return import_text(db, read_text(path), company_id=company_id, new_company=new_company,
+                       what=str(path))
+
+
+def _loads(text: str, what: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                              f"column {exc.colno}.") from None
+    except RecursionError:
+        raise FileFormatError(f"{what} is nested too deeply to be an import file.") from None
+
+
+# --- streaming -----------------------------------------------------------------------------
+
+class _Unstreamable(Exception):
+    """The text cannot be followed as a stream (order, shape or syntax): read it whole."""
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+# The order records depend on each other in: a collection's references are created first.
+_ORDER = (ACCOUNTS, NUMBER_SERIES, CUSTOMERS, SALES_INVOICES, JOURNALS)
+
+
+class _Cursor:
+    """Walks the structure above the records (the top object, the collections' lists, a
+    journal's properties); each record is decoded whole by the C decoder (``raw_decode``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.decoder = json.JSONDecoder(parse_float=Decimal, parse_int=_parse_int)
+
+    def peek(self) -> str:
+        match = _SPACE.match(self.text, self.pos)
+        assert match is not None
+        self.pos = match.end()
+        return self.text[self.pos:self.pos + 1]
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise _Unstreamable
+        self.pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        try:
+            found, self.pos = self.decoder.raw_decode(self.text, self.pos)
+        except (json.JSONDecodeError, RecursionError):
+            raise _Unstreamable from None
+        return found
+
+    def members(self) -> Iterator[str]:
+        """The keys of the object here; after each, the caller reads its value."""
+        self.take("{")
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            key = self.value()
+            if not isinstance(key, str):
+                raise _Unstreamable
+            self.take(":")
+            yield key
+            if self.peek() == ",":
+                self.pos += 1
+                continue
+            self.take("}")
+            return
+
+    def elements(self) -> Iterator[int]:
+        """The indexes of the list here; after each, the caller reads the element."""
+        self.take("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        index = 0
+        while True:
+            yield index
+            index += 1
+            if self.peek() == ",":
+                self.pos += 1
+                continue
+            self.take("]")
+            return
+
+    def end(self) -> None:
+        if self.peek() != "":
+            raise _Unstreamable
+
+
+def _stream(db: Database, text: str, *, company_id: uuid.UUID | None,
+            new_company: CompanyCreate | None, what: str) -> ImportSummary:
+    parser = _Parser()
+    cursor = _Cursor(text)
+    models: dict[str, tuple[type[BaseModel], str]] = {
+        ACCOUNTS: (AccountCreate, "number"), NUMBER_SERIES: (NumberSeriesCreate, "code"),
+        CUSTOMERS: (CustomerCreate, "number"), SALES_INVOICES: (SalesInvoiceCreate, "number")}
+
+    def records(key: str) -> Iterator[Item[Any]]:
+        model, number_key = models[key]
+        for index in cursor.elements():
+            record = cursor.value()
+            item = parser.item(model, key, index, record, number_key)
+            if item is not None:
+                yield item
+
+    def lines(label: str) -> Iterator[Item[PaymentCreate]]:
+        for index in cursor.elements():
+            line = cursor.value()
+            line_label = f"{label}.{_label(PAYMENTS, index, line, 'lineNumber', 'line ')}"
+            payment = parser.record(PaymentCreate, PAYMENTS, line_label, line)
+            if payment is not None:
+                yield Item(line_label, payment)
+
+    def journals(importer: importing.Importer) -> None:
+        for index in cursor.elements():
+            if cursor.peek() != "{":
+                raise _Unstreamable
+            record: dict[str, Any] = {}
+            done = False
+            for key in cursor.members():
+                if done:
+                    raise _Unstreamable  # a property after the lines: read it whole
+                if key != PAYMENTS:
+                    record[key] = cursor.value()
+                    continue
+                if cursor.peek() != "[" or key in record:
+                    raise _Unstreamable
+                _journal(importer, index, record, lines)
+                done = True
+            if not done:
+                _journal(importer, index, record, lambda _label: iter(()))
+
+    def _journal(importer: importing.Importer, index: int, record: dict[str, Any],
+                 read_lines: Any) -> None:
+        label = _label(JOURNAL_LABEL, index, record, "code")
+        journal = parser.record(JournalCreate, JOURNALS, label, record)
+        items = read_lines(label)
+        if journal is not None:
+            importer.journal(label, journal, items)
+        _drain(items)
+
+    def feed(importer: importing.Importer) -> list[FieldError]:
+        if cursor.peek() != "{":
+            raise _Unstreamable
+        done = -1
+        unknown = []
+        for key in cursor.members():
+            if key in _ORDER:
+                step = _ORDER.index(key)
+                if step <= done or cursor.peek() != "[":
+                    raise _Unstreamable  # out of order, twice, or not a list
+                done = step
+                if key == JOURNALS:
+                    journals(importer)
+                else:
+                    items = records(key)
+                    getattr(importer, _STEPS[key])(items)
+                    _drain(items)
+            else:
+                cursor.value()
+                if not key.startswith("@odata."):
+                    unknown.append(key)
+        cursor.end()
+        if done < _ORDER.index(JOURNALS) or unknown:
+            raise _Unstreamable  # not an import, or with collections it does not know
+        return parser.problems
+
+    return importing.run_fed(db, feed, company_id=company_id, new_company=new_company,
+                             invalid=parser.invalid, what=what)
+
+
+_STEPS = {ACCOUNTS: "accounts", NUMBER_SERIES: "number_series", CUSTOMERS: "customers",
+          SALES_INVOICES: "sales_invoices"}
+
+
+def _drain(items: Iterator[Any]) -> None:
+    for _ in items:
+        pass

@@ -24,7 +24,9 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 STDOUT = "-"
 NEW_FILE_MODE = 0o600
@@ -63,6 +65,23 @@ def write_bytes(target: str | Path, data: bytes) -> None:
     if str(target) == STDOUT:
         write_stdout(data)
         return
+
+    def put(out: BinaryIO) -> None:
+        view = memoryview(data)
+        while view:
+            written = out.write(view)
+            view = view[written or len(view):]
+
+    write_with(target, put)
+
+
+def write_with(target: str | Path, write: Callable[[BinaryIO], None]) -> None:
+    """``write`` fills a binary file (a report writer streaming its rows); the file
+    replaces ``target`` only when complete, as the module says. ``-``: standard output."""
+    if str(target) == STDOUT:
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
     path = check_target(target)
     existing = path.stat().st_mode & 0o7777 if path.exists() else None
     try:
@@ -72,16 +91,12 @@ def write_bytes(target: str | Path, data: bytes) -> None:
         raise OSError(exc.errno, f"cannot write in this folder ({exc.strerror})",
                       str(path.parent)) from None
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(handle, view)
-                view = view[written:]
-            os.fsync(handle)
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
             if existing is not None:
-                os.fchmod(handle, existing)
-        finally:
-            os.close(handle)
+                os.fchmod(out.fileno(), existing)
         os.replace(temp_name, path)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)

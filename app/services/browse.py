@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import UnaryExpression
 
 from app.db import Database
-from app.db.models import Account, Company, Customer, Journal, Payment, SalesInvoice
+from app.db.models import Account, Company, Customer, GLEntry, Journal, Payment, SalesInvoice
 from app.domain.errors import Invalid
 from app.domain.money import from_cents
 
@@ -114,6 +114,7 @@ class AccountRow:
     account_type: str
     direct_posting: bool
     blocked: bool
+    balance: Decimal = Decimal("0.00")  # the sum of its G/L entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,7 +465,14 @@ def page_accounts(db: Database, query: BrowseQuery, offset: int, limit: int, *,
             .order_by(*_order(_ACCOUNT_SORTS, Account.id, query, "number"))
             .offset(offset).limit(limit))
     with db.reading() as session:
-        return [AccountRow(*row) for row in session.execute(stmt)]
+        rows = session.execute(stmt).all()
+        # The balances of this page's accounts only, in one grouped query.
+        ids = [row[0] for row in rows]
+        sums = dict(session.execute(
+            select(GLEntry.account_id, func.sum(GLEntry.amount))
+            .where(GLEntry.company_id == query.company_id, GLEntry.account_id.in_(ids))
+            .group_by(GLEntry.account_id)).all()) if ids else {}
+        return [AccountRow(*row, balance=sums.get(row[0]) or Decimal("0.00")) for row in rows]
 
 
 # --- open sales invoices -------------------------------------------------------------------

@@ -7,20 +7,16 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session, object_session
 
 from app.db import Database
 from app.db.models import (
     Account,
-    BankCsvProfile,
-    BankStatementLine,
-    Base,
     Company,
     CustLedgerEntry,
     Customer,
-    CustomerBankAccount,
     DetailedCustLedgEntry,
     GLEntry,
     GLRegister,
@@ -157,28 +153,6 @@ def _delete_in(session: Session, company: Company) -> None:
     flush(session)
 
 
-# Deleted with the company (by their foreign keys) and archived with it as plain rows.
-_BANK_TABLES = (CustomerBankAccount, BankCsvProfile, BankStatementLine)
-
-
-def _archive_bank_rows(session: Session, company_id: uuid.UUID
-                       ) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
-    for model in _BANK_TABLES:
-        table = Base.metadata.tables[model.__tablename__]
-        rows = session.execute(select(table).where(table.c.company_id == company_id)
-                               .order_by(table.c.id))
-        out[table.name] = [dict(row._mapping) for row in rows]
-    return out
-
-
-def _restore_bank_rows(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
-    for model in _BANK_TABLES:
-        batch = rows.get(model.__tablename__, [])
-        if batch:
-            session.execute(insert(Base.metadata.tables[model.__tablename__]), batch)
-
-
 def work_date(db: Database, company_id: uuid.UUID) -> date:
     with db.reading() as session:
         return get_company(session, company_id).work_date or date.today()
@@ -213,11 +187,9 @@ def delete_archived(db: Database, company_id: uuid.UUID, *, version: int | None,
             payment_discount_account_id=company.payment_discount_account_id,
             invoice_account_id=company.invoice_account_id,
             ledger_rows=ledger_common.archive_ledgers(session, company_id),
-            bank_rows=_archive_bank_rows(session, company_id),
         )
         if only_if_empty and (archive.number_series or archive.accounts or archive.customers
-                              or archive.invoices or archive.journals
-                              or any(archive.bank_rows.values())):
+                              or archive.invoices or archive.journals):
             raise Conflict(f"Company {company.name} holds records now, entered since; delete "
                            "it from the Companies list instead.", field="name")
         _delete_in(session, company)
@@ -251,5 +223,4 @@ def restore(db: Database, archive: CompanyArchive) -> CompanyRead:
         for journal in archive.journals:
             journals.restore_in(session, cid, journal)
         ledger_common.restore_ledgers(session, archive.ledger_rows)
-        _restore_bank_rows(session, archive.bank_rows)
         return to_read(get_company(session, cid))

@@ -13,16 +13,14 @@ is used as it is.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Account, Customer, NumberSeries, SalesInvoice
 from app.domain.errors import DomainError, FieldError, Invalid
 from app.domain.schemas import (
     AccountCreate,
@@ -34,15 +32,7 @@ from app.domain.schemas import (
     PaymentCreate,
     SalesInvoiceCreate,
 )
-from app.services import (
-    accounts,
-    companies,
-    customers,
-    invoices,
-    journals,
-    number_series,
-    payments,
-)
+from app.services import companies, import_master, journals, payments
 from app.services.common import get_company
 
 T = TypeVar("T")
@@ -167,41 +157,103 @@ class _Run:
     def note(self, label: str, field_name: str | None, message: str) -> None:
         self.problems.append(problem(label, FieldError(field_name, message)))
 
-    def exists(self, model: Any, column: str, value: str) -> bool:
-        return self.session.scalar(
-            select(model.id).where(model.company_id == self.company_id,
-                                   getattr(model, column) == value).limit(1)) is not None
 
-    def master(self, kind: str, items: Sequence[Item[Any]], model: Any, column: str,
-               label: str, create: Callable[..., object]) -> tuple[int, int]:
-        """Create the records whose number is new; count those already there."""
-        created = existing = 0
-        seen: dict[str, str] = {}
-        for item in items:
-            number = getattr(item.data, column)
-            field_name = "code" if column == "code" else "number"
-            if number in seen:
-                self.note(item.label, field_name,
-                          f"{label} {number} appears twice in the file (also {seen[number]}).")
-                continue
-            seen[number] = item.label
-            if self.exists(model, column, number):
-                existing += 1
-                continue
-            if self.attempt(item.label, create, item.data) is not None:
-                created += 1
-            else:
-                self.invalid.setdefault(kind, {})[number] = item.label
-        return created, existing
+class Importer:
+    """One import inside its transaction, fed collection by collection (``run`` feeds it an
+    ImportBatch; ``app/io`` feeds it straight from a file as it reads it, in the order the
+    records depend on each other: accounts, number series, customers, sales invoices,
+    journals). Every collection and journal may be a lazy iterable: records are checked and
+    written in batches, so memory is bounded by a batch, not by the file."""
+
+    def __init__(self, session: Session, company: Any, invalid: dict[str, dict[str, str]],
+                 company_created: bool, what: str) -> None:
+        self.session = session
+        self.company = company
+        self.company_created = company_created
+        self.what = what
+        self.state = _Run(session, company.id, {})
+        self.state.invalid = invalid  # shared: the reader adds records as it finds them
+        self.master = import_master.MasterImport(session, company.id, self.state)
+        self.created = {"accounts": 0, "number series": 0, "customers": 0, "sales invoices": 0}
+        self.existing = dict(self.created)
+        self.journal_count = self.payment_count = 0
+        self.codes: dict[str, str] = {}
+
+    def _count(self, name: str, counts: tuple[int, int]) -> None:
+        self.created[name] += counts[0]
+        self.existing[name] += counts[1]
+
+    # Master data takes the bulk path: the same rules, asked of the database per batch.
+    def accounts(self, items: Iterable[Item[AccountCreate]]) -> None:
+        self._count("accounts", self.master.accounts(items))
+
+    def number_series(self, items: Iterable[Item[NumberSeriesCreate]]) -> None:
+        self._count("number series", self.master.number_series(items))
+
+    def customers(self, items: Iterable[Item[CustomerCreate]]) -> None:
+        self._count("customers", self.master.customers(items))
+
+    def sales_invoices(self, items: Iterable[Item[SalesInvoiceCreate]]) -> None:
+        self._count("sales invoices", self.master.sales_invoices(items))
+
+    def journal(self, label: str, data: JournalCreate,
+                lines: Iterable[Item[PaymentCreate]]) -> None:
+        """One journal and its lines; the lines are always read to the end (the reader
+        checks each against its schema even when the journal is refused)."""
+        state = self.state
+        code = data.code
+        if code in self.codes:
+            state.note(label, "code", f"The journal code {code} appears twice in the file "
+                                      f"(also {self.codes[code]}).")
+            _drain(lines)
+            return
+        self.codes[code] = label
+        journal = state.attempt(label, journals.create_in, data)
+        if journal is None:
+            _drain(lines)
+            return
+        self.journal_count += 1
+        # The lines go through the same rules one by one, but are kept in memory and
+        # written in one bulk insert per batch (no savepoint or flush per line: BatchLines).
+        batch_lines = payments.BatchLines(self.session, self.company.id, journal.id)
+        for chunk in import_master.batches(lines, LINE_BATCH):
+            batch_lines.prefetch(item.data for item in chunk)
+            for item in chunk:
+                try:
+                    batch_lines.add(item.data)
+                except DomainError as exc:
+                    state.refused(item.label, exc, item.data)
+            self.payment_count += batch_lines.write()
+            batch_lines.forget()
+
+    def finish(self, known_problems: Sequence[FieldError] = ()) -> ImportSummary:
+        """The summary; ImportRejected (the caller's transaction rolls back) on any problem.
+        ``known_problems`` (the reader's: records that failed their schema) come first."""
+        problems = [*known_problems, *self.state.problems]
+        if problems:
+            raise ImportRejected(problems, self.what)
+        return ImportSummary(
+            company=companies.to_read(self.company), company_created=self.company_created,
+            journals=self.journal_count, payments=self.payment_count,
+            created=self.created, existing=self.existing)
 
 
-def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None,
-        new_company: CompanyCreate | None = None,
-        known_problems: Sequence[FieldError] = (), what: str = "The file") -> ImportSummary:
-    """Import ``batch`` into a company (or into ``new_company``, created in the same
-    transaction). ``known_problems`` are the caller's own findings (records that failed their
-    schema): the rest is still checked, so one run reports everything, and nothing is written.
-    Raises ImportRejected listing every problem."""
+LINE_BATCH = 20_000  # journal lines checked and written together
+
+
+def _drain(items: Iterable[Any]) -> None:
+    for _ in items:
+        pass
+
+
+def run_fed(db: Database, feed: Callable[[Importer], Sequence[FieldError]], *,
+            company_id: uuid.UUID | None = None, new_company: CompanyCreate | None = None,
+            invalid: dict[str, dict[str, str]] | None = None,
+            what: str = "The file") -> ImportSummary:
+    """Import into a company (or into ``new_company``, created in the same transaction)
+    whatever ``feed`` gives the Importer; ``feed`` returns its own problems (records that
+    failed their schema). Everything is checked, so one run reports every problem; raises
+    ImportRejected listing them, and then nothing is written."""
     if (company_id is None) == (new_company is None):
         raise ValueError("give either company_id or new_company")
     with db.transaction() as session:
@@ -214,50 +266,25 @@ def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None
         else:
             assert company_id is not None
             company = get_company(session, company_id)
-        state = _Run(session, company.id, batch.invalid)
-        created: dict[str, int] = {}
-        existing: dict[str, int] = {}
-        for name, kind, items, model, column, label, create in (
-                ("accounts", "accounts", batch.accounts, Account, "number", "G/L Account",
-                 accounts.create_in),
-                ("number series", "numberSeries", batch.number_series, NumberSeries, "code",
-                 "No. Series", number_series.create_in),
-                ("customers", "customers", batch.customers, Customer, "number", "Customer",
-                 customers.create_in),
-                ("sales invoices", "salesInvoices", batch.sales_invoices, SalesInvoice,
-                 "number", "Sales invoice", invoices.create_in)):
-            created[name], existing[name] = state.master(kind, items, model, column, label,
-                                                         create)
+        importer = Importer(session, company, invalid if invalid is not None else {},
+                            new_company is not None, what)
+        known = feed(importer)
+        return importer.finish(known)  # raising rolls the whole transaction back
 
-        journal_count = payment_count = 0
-        codes: dict[str, str] = {}
-        for journal_item in batch.journals:
-            code = journal_item.data.code
-            if code in codes:
-                state.note(journal_item.label, "code",
-                           f"The journal code {code} appears twice in the file "
-                           f"(also {codes[code]}).")
-                continue
-            codes[code] = journal_item.label
-            journal = state.attempt(journal_item.label, journals.create_in, journal_item.data)
-            if journal is None:
-                continue
-            journal_count += 1
-            # The lines go through the same rules one by one, but are kept in memory and
-            # written in one bulk insert (no savepoint or flush per line: see BatchLines).
-            lines = payments.BatchLines(session, company.id, journal.id)
-            lines.prefetch(item.data for item in journal_item.payments)
-            for item in journal_item.payments:
-                try:
-                    lines.add(item.data)
-                except DomainError as exc:
-                    state.refused(item.label, exc, item.data)
-            payment_count += lines.write()
 
-        problems = [*known_problems, *state.problems]
-        if problems:
-            raise ImportRejected(problems, what)  # rolls the whole transaction back
-        return ImportSummary(
-            company=companies.to_read(company), company_created=new_company is not None,
-            journals=journal_count, payments=payment_count, created=created,
-            existing=existing)
+def run(db: Database, batch: ImportBatch, *, company_id: uuid.UUID | None = None,
+        new_company: CompanyCreate | None = None,
+        known_problems: Sequence[FieldError] = (), what: str = "The file") -> ImportSummary:
+    """Import ``batch`` (see run_fed). ``known_problems`` are the caller's own findings."""
+    def feed(importer: Importer) -> Sequence[FieldError]:
+        importer.accounts(batch.accounts)
+        importer.number_series(batch.number_series)
+        importer.customers(batch.customers)
+        importer.sales_invoices(batch.sales_invoices)
+        for journal in batch.journals:
+            importer.journal(journal.label, journal.data, journal.payments)
+        return known_problems
+
+    return run_fed(db, feed, company_id=company_id, new_company=new_company,
+                   invalid={kind: dict(numbers) for kind, numbers in batch.invalid.items()},
+                   what=what)

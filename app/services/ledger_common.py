@@ -362,7 +362,8 @@ class BulkTable:
         for name, value in (constants or {}).items():
             convert = _converter(real.c[name].type, dialect)
             value = convert(value) if convert is not None else value
-            literal = _literal(value, dialect)
+            # PostgreSQL's rows go by COPY (CompiledMany), which has no literals: bound.
+            literal = _literal(value, dialect) if dialect.name != "postgresql" else None
             if literal is None:
                 bound.append(name)
                 self.extra += (value,)
@@ -371,7 +372,7 @@ class BulkTable:
         light: TableClause = table(real.name, *(column(n) for n in [*bound, *inline]))
         statement = insert(light).values(
             {**{n: bindparam(n) for n in bound}, **inline})
-        self.statement = CompiledMany(self.connection, statement, bound)
+        self.statement = CompiledMany(self.connection, statement, bound, table=real.name)
 
     def converter(self, name: str) -> Any:
         """The memoised conversion of one column (identity when none is needed), for callers
@@ -423,9 +424,14 @@ class CompiledMany:
     """A Core statement compiled once for the dialect, executed with the DBAPI's
     ``executemany`` over rows given as sequences in ``names`` order."""
 
-    def __init__(self, connection: Any, statement: Any, names: Sequence[str]) -> None:
+    def __init__(self, connection: Any, statement: Any, names: Sequence[str], *,
+                 table: str | None = None) -> None:
         compiled = statement.compile(dialect=connection.dialect)
         self.connection = connection
+        # On PostgreSQL a plain insert of rows goes by COPY: one stream instead of a round
+        # trip per row (posting 100,000 lines writes ~400,000 rows).
+        self.copy_sql = (f"COPY {table} ({', '.join(names)}) FROM STDIN"
+                         if table and connection.dialect.name == "postgresql" else None)
         self.sql = str(compiled)
         self.names = list(names)
         position = {name: i for i, name in enumerate(self.names)}
@@ -433,6 +439,16 @@ class CompiledMany:
         self.order = None if order is None else [position[name] for name in order]
 
     def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        if self.copy_sql is not None:
+            note_statement(self.connection, self.sql)  # raw DBAPI: the change capture hears it
+            raw_cursor = self.connection.connection.dbapi_connection.cursor()
+            try:
+                with raw_cursor.copy(self.copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            finally:
+                raw_cursor.close()
+            return
         if self.order is None:  # a named paramstyle (psycopg): dicts
             params: list[Any] = [dict(zip(self.names, row, strict=True)) for row in rows]
         elif self.order == list(range(len(self.names))):
@@ -447,6 +463,32 @@ class CompiledMany:
             cursor.executemany(self.sql, params)
         finally:
             cursor.close()
+
+
+def release_free_pages(session: Session) -> int:
+    """Give the file's free pages back (SQLite with ``auto_vacuum=INCREMENTAL``, which every
+    new file has), inside the caller's transaction: a posting deletes its journal's lines,
+    and without this the file keeps their pages as free space (a third of a file after a
+    big posting). Returns how many pages were freed; 0 elsewhere (PostgreSQL's autovacuum
+    does this by itself; an older SQLite file keeps its free pages until a VACUUM)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return 0
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        if cursor.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+            return 0
+        free = int(cursor.execute("PRAGMA freelist_count").fetchone()[0])
+        if free:
+            # The driver steps the pragma once per execution, and each step frees one page
+            # (executescript would step it to the end, but commits first): one execution per
+            # free page, at C speed (about 50,000 pages/s here).
+            cursor.executemany("PRAGMA incremental_vacuum", [()] * free)
+        return free - int(cursor.execute("PRAGMA freelist_count").fetchone()[0])
+    finally:
+        cursor.close()
 
 
 def db_form(session: Session, col: Any) -> Any:
@@ -466,8 +508,15 @@ def today_or(value: date | None) -> date:
 # --- undo of a company delete: the ledgers as rows ----------------------------------------------
 
 def _ledger_tables() -> list[Any]:
+    """The company's tables archived as plain rows (a company's delete and its undo): the
+    ledgers, then what the bank import keeps (customers' bank accounts, statement lines'
+    import keys, CSV profiles), restored after the records they refer to."""
+    from app.db.models import BankCsvProfile, BankStatementLine, CustomerBankAccount
+
     return [GLRegister.__table__, GLEntry.__table__, CustLedgerEntry.__table__,
-            DetailedCustLedgEntry.__table__, PaymentApplication.__table__]
+            DetailedCustLedgEntry.__table__, PaymentApplication.__table__,
+            CustomerBankAccount.__table__, BankStatementLine.__table__,
+            BankCsvProfile.__table__]
 
 
 def archive_ledgers(session: Session, company_id: uuid.UUID) -> dict[str, list[dict[str, Any]]]:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Uuid,
     and_,
+    bindparam,
     func,
     or_,
     select,
@@ -34,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
+from app.db.errors import translated
 from app.db.models import (
     Account,
     Company,
@@ -49,7 +51,7 @@ from app.db.models import (
 from app.domain import odata as q
 from app.domain.errors import Invalid, NotFound
 from app.domain.money import MAX_AMOUNT
-from app.domain.schemas import ApiModel
+from app.domain.schemas import ApiModel, PaymentRead
 from app.services import accounts, companies, customers, invoices, journals, ledgers, payments
 from app.services.browse import HIGHEST
 from app.services.common import get_company
@@ -370,27 +372,30 @@ def list_page(db: Database, entity_name: str, scope: Scope, *, filter: q.Node | 
     entity = ENTITY_SETS[entity_name]
     limit = max(0, min(limit, MAX_PAGE))
     with db.reading() as session:
-        stmt = entity.base(session, scope)
+        base = entity.base(session, scope)
+        stmt = base
         if filter is not None:
             stmt = stmt.where(where_of(entity, filter))
         stmt = stmt.order_by(*_order(entity, orderby or [])).offset(skip).limit(limit + 1)
         if entity.key_column is not None:
-            rows = _by_keys(session, entity, stmt)
+            rows = _by_keys(session, entity, stmt, base)
         else:
             rows = list(session.execute(stmt))
         items = [entity.read(session, scope, row) for row in rows[:limit]]
         return Page(items, len(rows) > limit)
 
 
-def _by_keys(session: Session, entity: EntitySet, stmt: Any) -> list[Any]:
-    """The page's keys from the index, then their rows (in the keys' order)."""
+def _by_keys(session: Session, entity: EntitySet, stmt: Any, base: Any) -> list[Any]:
+    """The page's keys from the index, then their rows (in the keys' order). The rows are
+    fetched by key within the scope only: with the filter repeated, a range in it
+    (``lineNumber gt N``) could lead the planner to walk the range instead."""
     key = entity.key_column
     keys = list(session.scalars(stmt.with_only_columns(key)))
     rows: dict[Any, Any] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
         rows.update((getattr(row[0], key.key), row) for row in session.execute(
-            stmt.limit(None).offset(None).order_by(None).where(key.in_(chunk))))
+            base.where(key.in_(chunk))))
     return [rows[k] for k in keys if k in rows]
 
 
@@ -405,6 +410,41 @@ def get_one(db: Database, entity_name: str, scope: Scope, key: Any) -> ApiModel:
             raise NotFound(f"The {entity_name} record with ID {key} cannot be found.",
                            field="id")
         return entity.read(session, scope, row)
+
+
+_PAYMENT_COLUMNS = (Payment.id, Payment.version, Payment.last_modified, Payment.journal_id,
+                    Journal.code, Payment.line_number, Payment.customer_id,
+                    Payment.customer_number, Payment.contact_id, Payment.posting_date,
+                    Payment.document_number, Payment.external_document_number, Payment.amount,
+                    Payment.applies_to_invoice_id, Payment.applies_to_invoice_number,
+                    Payment.description, Payment.comment)
+_PAYMENT_FIELDS = ("id", "version", "last_modified_date_time", "journal_id",
+                   "journal_display_name", "line_number", "customer_id", "customer_number",
+                   "contact_id", "posting_date", "document_number", "external_document_number",
+                   "amount", "applies_to_invoice_id", "applies_to_invoice_number", "description",
+                   "comment")
+
+
+_PAYMENT_BY_ID = (select(*_PAYMENT_COLUMNS).join(Journal, Journal.id == Payment.journal_id)
+                  .where(Payment.id == bindparam("payment_id"),
+                         Journal.company_id == bindparam("company_id")))
+
+
+def payment(db: Database, company_id: uuid.UUID, payment_id: uuid.UUID) -> PaymentRead:
+    """One line by id, in one indexed query on a plain connection (the API's GET of a line,
+    the request a client makes most: a third of the time ``db.reading()`` with an ORM
+    session takes; ``payments.get`` reads the line, then its journal with the journal's
+    account and number series). Still one read transaction, errors classified the same way."""
+    if isinstance(db, _Joined):  # inside a $batch: see what the batch wrote so far
+        row = db.reading_session().execute(
+            _PAYMENT_BY_ID, {"payment_id": payment_id, "company_id": company_id}).first()
+    else:
+        with translated(), db.engine.connect() as conn:
+            row = conn.execute(_PAYMENT_BY_ID, {"payment_id": payment_id,
+                                                "company_id": company_id}).first()
+    if row is None:
+        raise NotFound(f"The {payments.LABEL} with ID {payment_id} cannot be found.", field="id")
+    return PaymentRead.model_construct(**dict(zip(_PAYMENT_FIELDS, row, strict=True)))
 
 
 def journal_lines(db: Database, company_id: uuid.UUID, journal_ids: list[uuid.UUID],
@@ -432,16 +472,21 @@ class _Joined(Database):
     """A handle whose transactions are savepoints of one outer transaction: every service
     called with it writes into that transaction, which commits (or rolls back) as one."""
 
-    def __init__(self, outer: Database, session: Session) -> None:
+    def __init__(self, outer: Database, session: Session, *, savepoints: bool) -> None:
         # Deliberately not Database.__init__: this shares the outer handle's engine.
         self.engine = outer.engine
         self.path = outer.path
         self.url = outer.url
         self.origin = outer.origin
         self._session = session
+        self._savepoints = savepoints
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        if not self._savepoints:  # one failure fails the whole: no need to undo a part
+            yield self._session
+            self._session.flush()
+            return
         with self._session.begin_nested():
             yield self._session
             self._session.flush()
@@ -452,12 +497,21 @@ class _Joined(Database):
     def reading(self) -> Iterator[Session]:
         yield self._session
 
+    def reading_session(self) -> Session:
+        return self._session
 
-def in_one_transaction(db: Database, work: Callable[[Database], T]) -> T:
-    """Run ``work(handle)`` so every service it calls with ``handle`` shares one transaction:
-    all or nothing (``$batch`` with ``Isolation: snapshot``, a deep insert). Outside it, each
-    service call stays its own transaction."""
+
+def in_one_transaction(db: Database, work: Callable[[Database], T], *,
+                       savepoints: bool = False) -> T:
+    """Run ``work(handle)`` so every service it calls with ``handle`` shares one transaction
+    that commits once at the end (``$batch``, a deep insert). Outside it, each service call
+    stays its own transaction.
+
+    Without ``savepoints`` it is all or nothing: any exception rolls everything back
+    (``Isolation: snapshot``, a deep insert). With them, each service call is a savepoint:
+    a call that fails undoes only its own work, and ``work`` may carry on (a plain
+    ``$batch``, whose parts succeed or fail one by one, committed together)."""
     if isinstance(db, _Joined):
         return work(db)
     with db.transaction() as session:
-        return work(_Joined(db, session))
+        return work(_Joined(db, session, savepoints=savepoints))

@@ -76,6 +76,7 @@ from app.services.ledger_common import (
     db_form,
     lock_company,
     next_numbers,
+    release_free_pages,
 )
 
 GL_ENTRY = "G/L Entry"
@@ -435,8 +436,9 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
     lines at these versions (the GUI's redo of a posting), else ``Conflict``."""
     report = progress or _no_progress
     with _posting_refused(), paused_gc(), db.durable_transaction() as session:
-        journal = _journal(session, company_id, journal_id)
-        locks.take_posting_lock(session, journal.id, journal.code)
+        # The journal's posting lock, then the company's numbering lock, before anything
+        # (the No. Series above all) is read.
+        locks.take_posting_lock(session, journal_id)
         lock_company(session, company_id)
         if expected_lines is not None:
             _check_lines(session, company_id, journal_id, expected_lines)
@@ -456,6 +458,7 @@ def post(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, *,
                                           if not rules.is_skipped(line)))
         session.execute(sql_delete(Payment).where(Payment.journal_id == loaded.journal.id)
                         .execution_options(synchronize_session=False))
+        release_free_pages(session)  # the lines' pages go back to the file system
         report("lines deleted")
         result = register_read(session, register, plan)
         # Free the journal and the plan (millions of objects) while the collector is still

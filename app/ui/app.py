@@ -44,9 +44,9 @@ def start_gui(db_target: str | Path | None, *, demo: bool = False,
     apply_identity(app)
     crash.install()
     loader = threading.Thread(target=_preload, name="preload", daemon=True)
-    loader.start()
     window = MainWindow(settings)
     window.show()
+    loader.start()  # after the window is built: the imports do not compete with it
     opened = False
 
     def open_now() -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QFontMetrics
-from PySide6.QtWidgets import QMenu, QStyle, QTableView
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QTableView
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -46,6 +46,9 @@ def title_width(view: QTableView, column: int) -> int:
     """The width a column's title needs, in bold (the current column's title is bold), with
     room for the sort arrow on the column the list is sorted by (``keep_sorted_fit``
     widens a column when the list is sorted by it)."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
     model = view.model()
     header = view.horizontalHeader()
     font = header.font()

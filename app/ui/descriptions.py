@@ -75,7 +75,7 @@ CUSTOMER_TITLES: dict[str, str] = {
 ACCOUNT_TITLES: dict[str, str] = {
     "number": "No.", "displayName": "Name", "category": "Category",
     "subCategory": "Subcategory", "accountType": "Account Type",
-    "directPosting": "Direct Posting", "blocked": "Blocked",
+    "directPosting": "Direct Posting", "blocked": "Blocked", "balance": "Balance",
 }
 INVOICE_TITLES: dict[str, str] = {
     "number": "No.", "customerNumber": "Customer No.",

@@ -24,17 +24,24 @@ class EmptyHint(QObject):
         super().__init__(view)
         self.view = view
         self.text = text
-        self.label = QLabel(view.viewport())
-        self.label.setObjectName(f"{view.objectName()}EmptyHint")
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setWordWrap(True)
-        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.label.setForegroundRole(self.label.foregroundRole())
-        self.label.setEnabled(False)  # the palette's disabled text: quiet in light and dark
-        self.label.hide()
+        self._label: QLabel | None = None  # made when first needed (after the first paint)
         self._model: object = None
-        view.viewport().installEventFilter(self)
-        self.update()
+
+    @property
+    def label(self) -> QLabel:
+        if self._label is None:
+            viewport = self.view.viewport()  # touched only now: not before the first paint
+            viewport.installEventFilter(self)
+            label = QLabel(viewport)
+            self._label = label
+            label.setObjectName(f"{self.view.objectName()}EmptyHint")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setEnabled(False)  # the palette's disabled text: quiet in light and dark
+            label.hide()
+            self._place()
+        return self._label
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
@@ -42,8 +49,8 @@ class EmptyHint(QObject):
         return False
 
     def _place(self) -> None:
-        rect = self.view.viewport().rect().adjusted(12, 8, -12, -8)
-        self.label.setGeometry(rect)
+        if self._label is not None:
+            self._label.setGeometry(self.view.viewport().rect().adjusted(12, 8, -12, -8))
 
     def watch(self) -> None:
         """Follow the view's (possibly new) model."""
@@ -59,6 +66,8 @@ class EmptyHint(QObject):
         self.watch()
         model = self.view.model()
         empty = model is None or model.rowCount() == 0
+        if not empty and self._label is None:
+            return
         if empty:
             self.label.setText(self.text())
             self._place()
@@ -119,6 +128,7 @@ def install(window: MainWindow) -> dict[str, EmptyHint]:
             hint.update()
 
     window.databaseReady.connect(update_all)
+    window.firstPainted.connect(update_all)  # nothing of this delays the first paint
     for box in window.boxes.values():
         box.filter.textChanged.connect(lambda _text: update_all())
     window.empty_hints = hints  # type: ignore[attr-defined]

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -36,6 +39,8 @@ _cache: dict[str, QIcon] = {}
 
 
 def bundled(file_name: str) -> QIcon:
+    from PySide6.QtGui import QIcon
+
     from app.resources import path
 
     return QIcon(str(path(f"icons/{file_name}")))
@@ -45,12 +50,18 @@ def icon(theme_name: str, file_name: str) -> QIcon:
     """The theme's icon if the platform has one, else ours."""
     key = f"{theme_name}|{file_name}"
     if key not in _cache:
+        from PySide6.QtGui import QIcon
+
         _cache[key] = QIcon.fromTheme(theme_name, bundled(file_name))
     return _cache[key]
 
 
 def decorate(window: MainWindow) -> None:
     """Give the toolbar's actions their icons (again after a database replaced Undo/Redo)."""
+    from PySide6.QtCore import QSize
+
+    window.mainToolBar.setIconSize(QSize(16, 16))
+    window.mainToolBar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     for action in window.findChildren(QAction):
         names = ICONS.get(action.objectName())
         if names is not None and action.icon().isNull():
@@ -60,7 +71,7 @@ def decorate(window: MainWindow) -> None:
 def install(window: MainWindow) -> None:
     toolbar = window.mainToolBar
     toolbar.removeAction(window.actionSave)  # every change is saved at once
-    toolbar.setIconSize(QSize(16, 16))
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    decorate(window)
+    # After the first paint (icon files and the SVG plugin load then), and again after a
+    # database replaced Undo / Redo.
+    window.firstPainted.connect(lambda: decorate(window))
     window.databaseReady.connect(lambda: decorate(window))

@@ -241,6 +241,8 @@ class MainWindow(QMainWindow):
         self.recentMenu = file_menu.addMenu("Open &Recent")
         self.recentMenu.setObjectName("recentMenu")
         self.recentMenu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction("&Import Customers and Invoices…", lambda: __import__(  # lazy: no db
+            "app.ui.import_mapping", fromlist=["run"]).run(self))  # layers before first paint
         file_menu.addSeparator()
         file_menu.addActions([self.actionSave, self.actionPrint])
         file_menu.addSeparator()
@@ -259,6 +261,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = self.helpMenu = menu.addMenu("&Help")
         help_menu.addAction(self.actionAbout)
+        from app.ui.report_views import install as install_reports
+        install_reports(self)  # the Reports menu (reports, Export View, No. Series)
 
         toolbar = self.mainToolBar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolBar")
@@ -372,13 +376,17 @@ class MainWindow(QMainWindow):
 
     def _listen(self, changes: ChangeSet) -> None:
         """``Database`` listener (called in the committing thread): a commit that did not
-        come through the gateway (the API server's thread) is queued to the GUI thread."""
+        come through the gateway (the API server's thread, another client's change heard by
+        the NOTIFY listener) is queued to the GUI thread."""
         from app.ui.operations import in_gateway
 
         if in_gateway():
             return
         try:
-            self._bridge.arrived.emit(changes.with_source("api"))
+            # Another thread's commit (the API server's) is "local" to the handle; another
+            # client's (the NOTIFY listener's) keeps its source.
+            self._bridge.arrived.emit(changes if changes.source != "local"
+                                      else changes.with_source("api"))
         except RuntimeError:  # the window is gone (closed without close_database)
             if self._db is not None:
                 self._db.remove_listener(self._listen)
@@ -460,18 +468,11 @@ class MainWindow(QMainWindow):
                           f"the Business Central model.<br><br>Database: {where}")
 
     def _print(self) -> None:
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        from app.ui.report_views import print_journal
 
         if not self.payments.has_journal():
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        document = QTextDocument()
-        document.setHtml(self.journal_html(MAX_PRINTED_LINES))
-        document.print_(printer)
+        print_journal(self)  # a print preview on proper pages (app/ui/report_views.py)
 
     def journal_html(self, limit: int) -> str:
         """The journal's lines as shown (filter, sort), as an HTML table for printing."""
@@ -486,7 +487,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opening {target}…")
         try:
             db = open_database(target)
-        except EnvironmentProblem as exc:
+        except EnvironmentProblem as exc:  # a bad file; a server away, a refused login
             self.statusBar().clearMessage()
             QMessageBox.warning(self, "Cannot open the database", str(exc))
             return False

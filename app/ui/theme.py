@@ -19,36 +19,14 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMenu
 
+from app.ui.colours import is_dark
+
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-LIGHT_NEGATIVE = QColor(180, 0, 0)
-DARK_NEGATIVE = QColor(255, 128, 128)
-LIGHT_ERROR = QColor(180, 0, 0)
-DARK_ERROR = QColor(255, 140, 140)
 THEME_TEXT = {"system": "&System", "light": "&Light", "dark": "&Dark"}
 
 _state: dict[str, object] = {"mode": "system", "forced": False, "style": None}
-
-
-def is_dark(palette: QPalette | None = None) -> bool:
-    palette = palette or QGuiApplication.palette()
-    window = palette.color(QPalette.ColorRole.Window)
-    text = palette.color(QPalette.ColorRole.WindowText)
-    return window.lightness() < text.lightness()
-
-
-def negative_colour() -> QColor:
-    """Negative amounts: dark red on a light base, light red on a dark one."""
-    return DARK_NEGATIVE if is_dark() else LIGHT_NEGATIVE
-
-
-def error_colour() -> QColor:
-    return DARK_ERROR if is_dark() else LIGHT_ERROR
-
-
-def error_style() -> str:
-    return f"color: {error_colour().name()}"
 
 
 def dark_palette() -> QPalette:
@@ -172,7 +150,11 @@ class ThemeMenu(QObject):
 
 
 def install(window: MainWindow) -> ThemeMenu:
-    apply(window.settings.theme())
+    mode = window.settings.theme()
+    if mode != "system":
+        apply(mode)  # before the first paint: no flash of the other scheme
+    else:  # the platform's palette already follows it; the checks can wait
+        window.firstPainted.connect(lambda: apply(window.settings.theme()))
     menu = ThemeMenu(window)
     view_menu = window.findChild(QMenu, "viewMenu")
     if view_menu is not None:

@@ -11,11 +11,11 @@ if TYPE_CHECKING:
 
 
 def install(window: MainWindow) -> None:
-    from app.ui import columns, empty_states, help, icons, keyboard, theme
+    from app.ui import columns, empty_states, help_window, icons, keyboard, theme
 
     keyboard.install(window)
     empty_states.install(window)
-    help.install(window)
+    help_window.install(window)
     theme.install(window)
     icons.install(window)
     columns.install(window)

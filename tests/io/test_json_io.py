@@ -47,6 +47,25 @@ def through_text(document: dict[str, Any]) -> Any:
     return json.loads(json_io.dumps(document), parse_float=Decimal)
 
 
+_import_document = json_io.import_document
+
+
+@pytest.fixture(autouse=True, params=["whole", "streamed"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every import test runs twice: the document as it is, and as text read as a stream
+    (``import_text``: the path a file takes), which must give the same results and messages."""
+    if request.param == "streamed":
+        def streamed(db: Database, document: Any, **where: Any) -> importing.ImportSummary:
+            try:
+                text = json_io.dumps(document)
+            except (TypeError, ValueError):  # not JSON-writable as it is: the whole path
+                return _import_document(db, document, **where)
+            return json_io.import_text(db, text, **where)
+
+        monkeypatch.setattr(json_io, "import_document", streamed)
+    return str(request.param)
+
+
 @pytest.fixture
 def exported(db: Database, demo: CompanyRead) -> dict[str, Any]:
     return through_text(json_io.export_document(db, demo.id))
@@ -72,7 +91,8 @@ def rejected(db: Database, document: Any, **where: Any) -> list[str]:
 def test_export_shape(db: Database, demo: CompanyRead) -> None:
     text = json_io.dumps(json_io.export_document(db, demo.id))
     document = json.loads(text, parse_float=Decimal)
-    assert list(document) == ["value", "accounts", "numberSeries", "customers", "salesInvoices"]
+    # Master data first, in dependency order, journals last: an import streams the file.
+    assert list(document) == ["accounts", "numberSeries", "customers", "salesInvoices", "value"]
     assert [j["code"] for j in document["value"]] == ["BANK", "CASH"]
     bank = document["value"][0]
     assert bank["@odata.type"] == "#microsoft.graph.customerPaymentJournal"
@@ -134,7 +154,7 @@ def test_round_trip_into_an_empty_company_of_another_file(exported: dict[str, An
         summary = json_io.import_document(other, exported, new_company=new_company())
         assert summary.company_created
         assert (summary.journals, summary.payments) == (2, 7)
-        assert summary.created == {"accounts": 9, "number series": 1, "customers": 20,
+        assert summary.created == {"accounts": 9, "number series": 2, "customers": 20,
                                    "sales invoices": 50}
         again = through_text(json_io.export_document(other, summary.company.id))
     finally:
@@ -151,13 +171,13 @@ def test_round_trip_into_an_empty_company_of_the_same_file(db: Database,
     assert normalised(again) == normalised(exported)
     assert summary.line() == (
         "Imported into Copy Ltd (new company): 2 journals, 7 payment lines; created "
-        "9 accounts, 1 number series, 20 customers, 50 sales invoices.")
+        "9 accounts, 2 number series, 20 customers, 50 sales invoices.")
 
 
 def test_the_series_is_not_used_up_by_an_import(db: Database, exported: dict[str, Any]) -> None:
     summary = json_io.import_document(db, exported, new_company=new_company())
     series = number_series.list_all(db, summary.company.id)
-    assert [(s.code, s.last_number_used) for s in series] == [("GJNL-RCPT", "")]
+    assert [(s.code, s.last_number_used) for s in series] == [("GJNL-CASH", ""), ("GJNL-RCPT", "")]
 
 
 def test_existing_master_data_is_used_as_is(db: Database, demo: CompanyRead,
@@ -171,9 +191,9 @@ def test_existing_master_data_is_used_as_is(db: Database, demo: CompanyRead,
     summary = json_io.import_document(db, document, company_id=demo.id)
     assert summary.created == {"accounts": 0, "number series": 0, "customers": 0,
                                "sales invoices": 0}
-    assert summary.existing == {"accounts": 9, "number series": 1, "customers": 20,
+    assert summary.existing == {"accounts": 9, "number series": 2, "customers": 20,
                                 "sales invoices": 50}
-    assert "already there, used as is: 9 accounts, 1 number series, 20 customers, " \
+    assert "already there, used as is: 9 accounts, 2 number series, 20 customers, " \
            "50 sales invoices" in summary.line()
     assert [j.code for j in journals.list_all(db, demo.id)] == ["BANK", "BANK2", "CASH",
                                                                 "CASH2"]
@@ -566,3 +586,46 @@ def test_dumps_writes_decimals_exactly_or_not_at_all() -> None:
         json_io.dumps({"a": Decimal("0.12345678901234567890")})
     with pytest.raises(TypeError):
         json_io.dumps({"a": Decimal("NaN")})
+
+
+# --- the stream ----------------------------------------------------------------------------
+
+def test_an_exported_file_is_streamed_not_read_whole(db: Database, demo: CompanyRead,
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "books.json"
+    json_io.export_to_file(db, demo.id, path)
+
+    def whole(*_args: Any) -> Any:
+        raise AssertionError("the file was read whole")
+
+    monkeypatch.setattr(json_io, "_loads", whole)
+    summary = json_io.import_file(db, path, new_company=new_company())
+    assert summary.payments > 0 and summary.created["sales invoices"] > 0
+
+
+def test_a_file_in_another_order_gives_the_same_import(db: Database,
+                                                       exported: dict[str, Any]) -> None:
+    streamed = json_io.import_text(db, json_io.dumps(exported), new_company=new_company("A"))
+    journals_first: dict[str, Any] = {"value": [
+        {"customerPayments": j["customerPayments"],
+         **{k: v for k, v in j.items() if k != "customerPayments"}}
+        for j in exported["value"]]}
+    journals_first.update((k, v) for k, v in reversed(exported.items()) if k != "value")
+    whole = json_io.import_text(db, json_io.dumps(journals_first),
+                                new_company=new_company("B"))
+    assert whole.line().replace("into B", "into A") == streamed.line()
+    assert normalised(json_io.export_document(db, whole.company.id)) == normalised(
+        json_io.export_document(db, streamed.company.id))
+
+
+def test_a_bad_record_deep_in_a_streamed_file_writes_nothing(db: Database,
+                                                             exported: dict[str, Any]) -> None:
+    exported["value"][0]["customerPayments"][-1]["amount"] = "lots"
+    before = dump(db)
+    with pytest.raises(ImportRejected) as err:
+        json_io.import_text(db, json_io.dumps(exported), new_company=new_company())
+    assert dump(db) == before
+    last = len(exported["value"][0]["customerPayments"]) - 1
+    assert any(f"customerPayments[{last}]" in e.message and "amount" in e.message
+               for e in err.value.errors)

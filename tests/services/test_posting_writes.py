@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,3 +120,21 @@ def test_bulk_constants_are_the_values_an_orm_insert_stores(db: Database,
             "SELECT DISTINCT company_id, typeof(amount), posting_date, description "
             "FROM gl_entry").all()
     assert len(raw) == 1
+
+
+def test_posting_leaves_no_free_pages_in_a_new_file(tmp_path: Path) -> None:
+    """A new file has auto_vacuum=INCREMENTAL; posting gives its deleted lines' pages back."""
+    import sqlite3
+
+    from app.db import open_database
+    from tests.services.books import bulk_journal
+
+    path = tmp_path / "lean.sqlite"
+    db = open_database(path)
+    books = make_books(db)
+    bulk_journal(books, 3000, apply=True)
+    posting.post(db, books.company_id, books.journal_id)
+    db.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0

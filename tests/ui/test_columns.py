@@ -70,8 +70,9 @@ def test_at_1280_by_800_the_lines_are_the_largest_part(qtbot: QtBot, db: Databas
     assert lines > main.journalsView.height() and lines > tabs.height()
     assert lines > 0.35 * main.height()
     assert main.paymentsView.horizontalScrollBar().maximum() == 0  # no sideways scrolling
-    rows = main.journalsView.viewport().height() // main.journalsView.rowHeight(0)
-    assert rows >= 3
+    rows = main.journalsView.viewport().height() / main.journalsView.rowHeight(0)
+    assert rows >= 3, (main.journalsView.viewport().height(), main.journalsView.rowHeight(0),
+                       main.boxes["journalsView"].height(), main.paymentsView.height())
     # The User ID is hidden until shown from the header's menu (then it is the rightmost
     # column, and its title shows whole).
     view = main.paymentsView

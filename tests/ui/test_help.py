@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.ui import help
+from app.ui.help_window import HelpWindow
 from app.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ def test_f1_opens_the_help_with_the_docs(qtbot: QtBot, window: MainWindow) -> No
     qtbot.waitUntil(window.isActiveWindow)
     window.paymentsView.setFocus()
     qtbot.keyClick(window.paymentsView, Qt.Key.Key_F1)
-    shown = window.findChild(help.HelpWindow, "helpWindow")
+    shown = window.findChild(HelpWindow, "helpWindow")
     assert shown is not None and shown.isVisible()
     text = shown.browser.toPlainText()
     assert "The main window and the payment grid" in text
@@ -46,7 +47,7 @@ def test_keyboard_shortcuts_lists_every_shortcut_of_the_window(
     action = window.findChild(QAction, "actionKeyboardShortcuts")
     assert action is not None and action in window.helpMenu.actions()
     action.trigger()
-    shown = window.findChild(help.HelpWindow, "helpWindow")
+    shown = window.findChild(HelpWindow, "helpWindow")
     assert shown is not None
     text = shown.browser.toPlainText()
     every = {a for a in window.findChildren(QAction) if a.shortcuts()}

@@ -143,7 +143,7 @@ def test_empty_views_name_the_next_step(qtbot: QtBot, tmp_path: Path, settings_p
     main.show()
     qtbot.waitExposed(main)
     hints = main.empty_hints  # type: ignore[attr-defined]
-    assert hints["companiesView"].label.isVisible()
+    qtbot.waitUntil(hints["companiesView"].label.isVisible)  # right after the first paint
     assert "Open Database" in hints["companiesView"].label.text()
     db = open_database(tmp_path / "empty.sqlite")
     try:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.ui import icons, theme
+from app.ui import colours, icons, theme
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 
@@ -35,12 +35,12 @@ _contrast = theme.contrast
 def test_amounts_errors_and_selection_are_readable(qtbot: QtBot, mode: str) -> None:
     theme.apply(mode)
     palette = QGuiApplication.palette()
-    assert theme.is_dark() == (mode == "dark")
+    assert colours.is_dark() == (mode == "dark")
     base = palette.color(QPalette.ColorRole.Base)
     alternate = palette.color(QPalette.ColorRole.AlternateBase)
     for background in (base, alternate):  # WCAG AA for text: 4.5
-        assert _contrast(theme.negative_colour(), background) >= 4.5
-        assert _contrast(theme.error_colour(), background) >= 4.5
+        assert _contrast(colours.negative_colour(), background) >= 4.5
+        assert _contrast(colours.error_colour(), background) >= 4.5
         assert _contrast(palette.color(QPalette.ColorRole.Text), background) >= 4.5
     assert _contrast(palette.color(QPalette.ColorRole.HighlightedText),
                      palette.color(QPalette.ColorRole.Highlight)) >= 4.5
@@ -54,7 +54,7 @@ def test_negative_amounts_in_the_grid_use_the_theme(qtbot: QtBot, window: MainWi
     for mode in ("light", "dark"):
         theme.apply(mode)
         brush = model.index(row, column).data(Qt.ItemDataRole.ForegroundRole)
-        assert brush.color() == theme.negative_colour()
+        assert brush.color() == colours.negative_colour()
 
 
 def test_view_theme_is_remembered(qtbot: QtBot, window: MainWindow,
@@ -63,13 +63,13 @@ def test_view_theme_is_remembered(qtbot: QtBot, window: MainWindow,
     assert [a.text() for a in menu.menu.actions()] == ["&System", "&Light", "&Dark"]
     assert menu.actions["system"].isChecked()
     menu.actions["dark"].trigger()
-    assert theme.is_dark()
+    assert colours.is_dark()
     assert Settings(settings_path).theme() == "dark"
     again = MainWindow(Settings(settings_path))
     qtbot.addWidget(again)
     assert again.theme_menu.actions["dark"].isChecked()  # type: ignore[attr-defined]
     menu.actions["light"].trigger()
-    assert not theme.is_dark()
+    assert not colours.is_dark()
     assert Settings(settings_path).theme() == "light"
     with pytest.raises(ValueError, match="theme must be one of system, light, dark"):
         Settings(settings_path).set_theme("pink")

@@ -31,8 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
+from app.ui.colours import negative_colour
 from app.ui.formats import format_amount, format_date
-from app.ui.theme import negative_colour
 
 if TYPE_CHECKING:
     from app.services.browse import BrowseQuery

@@ -104,6 +104,7 @@ class AccountsModel(LazyTableModel[AccountRow]):
             _account("directPosting", lambda r: r.direct_posting, kind="bool",
                      width=90),
             _account("blocked", lambda r: r.blocked, kind="bool", width=60),
+            _account("balance", lambda r: r.balance, kind="amount", width=110),
         ], browse.count_accounts, browse.page_accounts, parent)
 
 

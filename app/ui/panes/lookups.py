@@ -102,7 +102,9 @@ class RegistersBox(QWidget):
         rows: list[SimpleNamespace] = []
         if db is not None and company_id is not None:
             # Newest first; the time as the user reads it (local, to the second).
-            rows = [SimpleNamespace(**r.model_dump(), register=r,
+            # The read model dumps by alias (camelCase) by default; the fields read
+            # attributes (snake_case): without by_alias=False most columns were blank.
+            rows = [SimpleNamespace(**r.model_dump(by_alias=False), register=r,
                                     created=r.created_at.astimezone().strftime(
                                         "%Y-%m-%d %H:%M:%S"))
                     for r in reversed(posting.list_registers(db, company_id))]

@@ -160,9 +160,16 @@ class PaymentsPane(QObject):
             for label in self.labels:
                 label.setText("")
             return
+        from app.domain.errors import EnvironmentProblem
         from app.services.browse import journal_summary
 
-        summary = journal_summary(db, journal_id)
+        try:
+            summary = journal_summary(db, journal_id)
+        except EnvironmentProblem as exc:  # a timer's read: the file or server went away
+            for label in self.labels:
+                label.setText("")
+            self.host.show_message(exc.message)
+            return
         locale = self.paymentsView.locale()
         self.lineCountLabel.setText(f"Lines: {locale.toString(summary.line_count)}")
         self.totalAmountLabel.setText(f"Total Amount: {format_amount(summary.total_amount)}")

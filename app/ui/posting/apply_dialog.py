@@ -39,8 +39,8 @@ from app.db import Database
 from app.domain.errors import DomainError, EnvironmentProblem
 from app.domain.ledger_schemas import ApplicationInput, ApplicationsRead, OpenEntryRead
 from app.services import applications
+from app.ui.colours import error_style, negative_colour
 from app.ui.posting.models import show_value
-from app.ui.theme import error_style, negative_colour
 
 Index = QModelIndex | QPersistentModelIndex
 ZERO = Decimal("0.00")

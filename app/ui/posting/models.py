@@ -22,9 +22,9 @@ from app.domain.ledger_schemas import CustLedgerEntryRead, CustomerBalanceRead, 
 from app.services import ledgers
 from app.services.ledgers import LedgerQuery, Source
 from app.ui import localized
+from app.ui.colours import negative_colour
 from app.ui.models.lazy import Column as LazyColumn
 from app.ui.models.lazy import LazyTableModel
-from app.ui.theme import negative_colour
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -144,6 +144,12 @@ class GLEntriesModel(LedgerModel[GLEntryRead]):
             _col("accountName", "G/L Account Name", "account_name", sort=False, width=170),
             _col("description", "Description", "description", width=200),
             _col("amount", "Amount", "amount", "amount", width=110),
+            LazyColumn("debitAmount", "Debit Amount",
+                       lambda row: row.amount if row.amount > 0 else None, kind="amount",
+                       sort_key=None, width=110),
+            LazyColumn("creditAmount", "Credit Amount",
+                       lambda row: -row.amount if row.amount < 0 else None, kind="amount",
+                       sort_key=None, width=110),
             _col("sourceNumber", "Source No.", "source_number", width=80),
             _col("entryNumber", "Entry No.", "entry_number", "int", width=70),
             _col("reversed", "Reversed", "reversed", "bool", sort=False, width=60),
