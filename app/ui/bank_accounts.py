@@ -1,9 +1,11 @@
 """Master Data > Customer Bank Accounts…: the IBANs a bank statement line is matched by, for
-the customer selected (list, add with the IBAN checked as typed, delete)."""
+the customer selected (list, add with the IBAN checked as typed, delete). Adding and
+deleting write through the gateway (app/ui/operations.py)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,21 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.bank import format_iban, iban_problem
 from app.domain.bank_schemas import CustomerBankAccountCreate
 from app.domain.errors import DomainError
 from app.domain.validation import parse
 from app.services import bank_accounts
 
+if TYPE_CHECKING:
+    from app.ui.operations import Operations
+
 
 class CustomerBankAccountsDialog(QDialog):
-    def __init__(self, db: Database, company_id: uuid.UUID, customer_id: uuid.UUID,
+    def __init__(self, ops: Operations, company_id: uuid.UUID, customer_id: uuid.UUID,
                  customer_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("customerBankAccountsDialog")
         self.setWindowTitle(f"Customer Bank Accounts - {customer_label}")
-        self.db, self.company_id, self.customer_id = db, company_id, customer_id
+        self.ops, self.db = ops, ops.db
+        self.company_id, self.customer_id = company_id, customer_id
         self.table = QTableWidget(self)
         self.table.setObjectName("bankAccountsView")
         self.table.setColumnCount(3)
@@ -72,7 +77,7 @@ class CustomerBankAccountsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.accounts = bank_accounts.list_of_customer(db, company_id, customer_id)
+        self.accounts = bank_accounts.list_of_customer(self.db, company_id, customer_id)
         self._fill()
         self.resize(620, 360)
 
@@ -96,7 +101,7 @@ class CustomerBankAccountsDialog(QDialog):
             data = parse(CustomerBankAccountCreate, {
                 "customerId": str(self.customer_id), "code": self.code.text(),
                 "iban": self.iban.text(), "name": self.name.text()})
-            bank_accounts.create(self.db, self.company_id, data)
+            self.ops.run(lambda: bank_accounts.create(self.db, self.company_id, data))
         except DomainError as error:
             self.error.setText("\n".join(e.message for e in error.errors))
             return False
@@ -112,8 +117,8 @@ class CustomerBankAccountsDialog(QDialog):
         if 0 <= row < len(self.accounts):
             account = self.accounts[row]
             try:
-                bank_accounts.delete(self.db, self.company_id, account.id,
-                                     version=account.version)
+                self.ops.run(lambda: bank_accounts.delete(self.db, self.company_id, account.id,
+                                                          version=account.version))
             except DomainError as error:
                 self.error.setText(error.message)
             self._fill()

@@ -638,7 +638,8 @@ class CsvProfileDialog(QDialog):
 
 class BankImportStep(Step):
     """"Import Bank Statement into BANK (n lines)": undo deletes the lines and their keys;
-    redo writes the same decisions again."""
+    redo writes the same decisions again (each through the gateway, behind a progress
+    dialog)."""
 
     kinds = ("payment", "application")
 
@@ -649,19 +650,24 @@ class BankImportStep(Step):
         self.plan, self.decisions, self.result = plan, decisions, result
 
     def perform_undo(self) -> None:
-        bank_import.undo(self.ops.db, self.plan.company_id, self.plan.journal_id,
-                         self.result.payment_ids)
+        db, plan, ids = self.ops.db, self.plan, self.result.payment_ids
+        self.ops.run_long("Undo", f"Taking {len(ids):,} statement lines out…",
+                          lambda _p: bank_import.undo(db, plan.company_id, plan.journal_id, ids))
 
     def perform_redo(self) -> None:
-        self.result = bank_import.write(self.ops.db, self.plan, self.decisions)
+        db, plan, decisions = self.ops.db, self.plan, self.decisions
+        self.result = self.ops.run_long("Redo", f"Writing {len(plan.lines):,} statement lines…",
+                                        lambda _p: bank_import.write(db, plan, decisions))
 
 
 # --- entry points ----------------------------------------------------------------------------
 
-def read_file(parent: QWidget | None, db: Database, company_id: uuid.UUID,
+def read_file(parent: QWidget | None, ops: Operations, company_id: uuid.UUID,
               path: Path) -> Statement | None:
-    """The statement in ``path`` (a CSV through the mapping dialog); None when cancelled or
-    refused (the reason shown)."""
+    """The statement in ``path`` (a CSV through the mapping dialog, whose mapping is saved
+    through the gateway ``ops`` when asked); None when cancelled or refused (the reason
+    shown)."""
+    db = ops.db
     try:
         data = path.read_bytes()
         fmt = detect_format(data)
@@ -679,8 +685,8 @@ def read_file(parent: QWidget | None, db: Database, company_id: uuid.UUID,
                 return None
             profile = dialog.profile()
             if dialog.save.isChecked():
-                bank_accounts.save_csv_profile(db, company_id, profile.name,
-                                               profile.to_json())
+                name, text = profile.name, profile.to_json()
+                ops.run(lambda: bank_accounts.save_csv_profile(db, company_id, name, text))
         return read_statement(data, fmt, profile=profile)
     except (DomainError, OSError) as exc:
         text = exc.message if isinstance(exc, DomainError) else str(exc)
@@ -694,7 +700,7 @@ def run_import(window: MainWindow, path: Path) -> bank_import.ImportResult | Non
     if db is None or company_id is None or journal_id is None or ops is None:
         messages.warn(window, "Import Bank Statement", "Choose a journal first.")
         return None
-    statement = read_file(window, db, company_id, path)
+    statement = read_file(window, ops, company_id, path)
     if statement is None:
         return None
     try:
@@ -748,10 +754,11 @@ def open_bank_accounts(window: MainWindow) -> None:
     from app.ui.bank_accounts import CustomerBankAccountsDialog
 
     customer = window.editing.current_row("customer")
-    if window.db is None or window.company_id is None or customer is None:
+    ops = window.editing.ops
+    if ops is None or window.company_id is None or customer is None:
         messages.warn(window, "Customer Bank Accounts", "Select a customer first.")
         return
-    CustomerBankAccountsDialog(window.db, window.company_id, customer.id,
+    CustomerBankAccountsDialog(ops, window.company_id, customer.id,
                                f"{customer.number} {customer.display_name}", window).exec()
 
 

@@ -23,8 +23,10 @@ MIN_WIDTH = 48
 MAX_WIDTH = 320
 LOOKUPS_SHARE = 0.26  # of the window's height, when no saved layout says otherwise
 # Hidden until the user shows them (header menu): the description shows the customer's name
-# already (it is its default), as Business Central's journal does without a name column.
-DEFAULT_HIDDEN = {"paymentsView": ["customerName"]}
+# already (it is its default), as Business Central's journal does without a name column; the
+# User ID (who entered the line) is for looking into now and then, and with it shown the
+# lines would scroll sideways at 1280 pixels.
+DEFAULT_HIDDEN = {"paymentsView": ["customerName", "userId"]}
 
 
 def column_keys(view: QTableView) -> list[str]:
@@ -60,13 +62,23 @@ def title_width(view: QTableView, column: int) -> int:
     return width
 
 
+def last_visible(view: QTableView) -> int:
+    """The column shown rightmost (the one a stretching header stretches), or -1."""
+    header = view.horizontalHeader()
+    for visual in reversed(range(header.count())):
+        column = header.logicalIndex(visual)
+        if not header.isSectionHidden(column):
+            return column
+    return -1
+
+
 def fit_columns(view: QTableView) -> None:
     """Every column as wide as its title and the rows in sight (within bounds)."""
     model = view.model()
     if model is None:
         return
-    last = model.columnCount() - 1
     header = view.horizontalHeader()
+    last = last_visible(view)
     for column in range(model.columnCount()):
         if view.isColumnHidden(column):
             continue

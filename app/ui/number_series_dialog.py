@@ -4,7 +4,7 @@ last number used and whether manual numbers are allowed; new, change, delete."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,20 +23,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import Database
 from app.domain.errors import DomainError
 from app.domain.schemas import NumberSeriesCreate, NumberSeriesRead, NumberSeriesUpdate
 from app.services import number_series
+
+if TYPE_CHECKING:
+    from app.ui.operations import Operations
 
 HEADERS = ("Code", "Description", "Starting No.", "Increment-by No.", "Last No. Used",
            "Manual Nos.")
 
 
 class NumberSeriesDialog(QDialog):
-    def __init__(self, db: Database, company_id: uuid.UUID,
+    def __init__(self, ops: Operations, company_id: uuid.UUID,
                  parent: QWidget | None = None) -> None:
+        """``ops``: the gateway (app/ui/operations.py) every save and delete goes through."""
         super().__init__(parent)
-        self.db, self.company_id = db, company_id
+        self.ops, self.db, self.company_id = ops, ops.db, company_id
         self.setObjectName("numberSeriesDialog")
         self.setWindowTitle("No. Series")
         self.series: list[NumberSeriesRead] = []
@@ -142,13 +145,14 @@ class NumberSeriesDialog(QDialog):
 
         values = self._values()
         try:
-            if self.current is None:
-                saved = number_series.create(self.db, self.company_id,
-                                             NumberSeriesCreate.model_validate(values))
+            db, cid, current = self.db, self.company_id, self.current
+            if current is None:
+                created = NumberSeriesCreate.model_validate(values)
+                saved = self.ops.run(lambda: number_series.create(db, cid, created))
             else:
-                saved = number_series.update(self.db, self.company_id, self.current.id,
-                                             NumberSeriesUpdate.model_validate(values),
-                                             version=self.current.version)
+                changed = NumberSeriesUpdate.model_validate(values)
+                saved = self.ops.run(lambda: number_series.update(
+                    db, cid, current.id, changed, version=current.version))
         except ValidationError as exc:
             first = exc.errors()[0]
             self.error.setText(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
@@ -163,9 +167,10 @@ class NumberSeriesDialog(QDialog):
     def delete(self) -> None:
         if self.current is None:
             return
+        db, cid, current = self.db, self.company_id, self.current
         try:
-            number_series.delete(self.db, self.company_id, self.current.id,
-                                 version=self.current.version)
+            self.ops.run(lambda: number_series.delete(db, cid, current.id,
+                                                      version=current.version))
         except DomainError as exc:
             self.error.setText(exc.message)
             return
@@ -173,9 +178,10 @@ class NumberSeriesDialog(QDialog):
 
 
 def open_number_series(window: Any) -> NumberSeriesDialog | None:
-    if window.db is None or window.company_id is None:
+    ops = window.editing.ops
+    if ops is None or window.company_id is None:
         QMessageBox.information(window, "No. Series", "Open a company first.")
         return None
-    dialog = NumberSeriesDialog(window.db, window.company_id, window)
+    dialog = NumberSeriesDialog(ops, window.company_id, window)
     dialog.exec()
     return dialog

@@ -18,6 +18,7 @@ from app.services import bank_accounts, bank_import, journals, payments
 from app.services.demo import demo_statement_lines
 from app.ui import bank_import as ui
 from app.ui.main_window import MainWindow
+from app.ui.operations import Operations
 from tests.conftest import WORK_DATE
 from tests.ui.conftest import Boxes
 from tests.ui.modal import when_modal
@@ -144,7 +145,8 @@ def test_menu_action_and_drop_on_the_grid(qtbot: QtBot, window: MainWindow, db: 
 
 
 def test_csv_mapping_dialog_previews_and_saves(qtbot: QtBot, db: Database, demo: CompanyRead,
-                                               boxes: Boxes, tmp_path: Path) -> None:
+                                               boxes: Boxes, ops: Operations,
+                                               tmp_path: Path) -> None:
     data = (SAMPLES / "csv_sparkasse_cp1252.csv").read_bytes()
     dialog = ui.CsvProfileDialog(data, csv_format.sniff(data, "Sparkasse"), [])
     qtbot.addWidget(dialog)
@@ -160,7 +162,8 @@ def test_csv_mapping_dialog_previews_and_saves(qtbot: QtBot, db: Database, demo:
     dialog.show_preview()
     assert dialog.profile() == csv_format.sniff(data, "Sparkasse")
     assert dialog.save.isChecked()
-    # Through read_file: the mapping is saved under its name on OK, and found again.
+    # Through read_file: the mapping is saved (through the gateway) under its name on OK,
+    # and found again.
     def save(d: ui.CsvProfileDialog) -> None:
         d.name.setText("Sparkasse")
         d.save.setChecked(True)
@@ -169,21 +172,21 @@ def test_csv_mapping_dialog_previews_and_saves(qtbot: QtBot, db: Database, demo:
     file = tmp_path / "umsaetze.csv"
     file.write_bytes(data)
     seen = when_modal(ui.CsvProfileDialog, save)
-    statement = ui.read_file(None, db, demo.id, file)
+    statement = ui.read_file(None, ops, demo.id, file)
     assert seen and statement is not None and len(statement.lines) == 4
     assert bank_accounts.csv_profile_names(db, demo.id) == ["Sparkasse"]
     seen = when_modal(ui.CsvProfileDialog, lambda d: d._accept())
-    assert ui.read_file(None, db, demo.id, file) is not None
+    assert ui.read_file(None, ops, demo.id, file) is not None
     assert seen[0].name.text() == "Sparkasse"
 
 
 def test_customer_bank_accounts_dialog(qtbot: QtBot, db: Database, demo: CompanyRead,
-                                       boxes: Boxes) -> None:
+                                       boxes: Boxes, ops: Operations) -> None:
     from app.services import customers
     from app.ui.bank_accounts import CustomerBankAccountsDialog
 
     customer = next(c for c in customers.list_all(db, demo.id) if c.number == "C10190")
-    dialog = CustomerBankAccountsDialog(db, demo.id, customer.id, "C10190 Fourth Coffee")
+    dialog = CustomerBankAccountsDialog(ops, demo.id, customer.id, "C10190 Fourth Coffee")
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0  # the last demo customers have no account
     dialog.code.setText("main")

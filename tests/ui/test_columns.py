@@ -39,7 +39,7 @@ def test_right_clicking_a_header_hides_a_column_and_it_stays_hidden(
     column = model.column_of("externalDocumentNumber")
     assert window.paymentsView.isColumnHidden(column)
     assert Settings(settings_path).hidden_columns("paymentsView") == [
-        "externalDocumentNumber", "customerName"]  # the name is hidden until shown
+        "externalDocumentNumber", "customerName", "userId"]  # hidden until shown
     again = MainWindow(Settings(settings_path))
     qtbot.addWidget(again)
     again.set_database(db)
@@ -49,7 +49,7 @@ def test_right_clicking_a_header_hides_a_column_and_it_stays_hidden(
     assert not back.isChecked()
     back.trigger()
     assert not again.paymentsView.isColumnHidden(column)
-    assert Settings(settings_path).hidden_columns("paymentsView") == ["customerName"]
+    assert Settings(settings_path).hidden_columns("paymentsView") == ["customerName", "userId"]
     if again.editing.ops is not None:
         again.editing.ops.stack.clear()
 
@@ -73,5 +73,20 @@ def test_at_1280_by_800_the_lines_are_the_largest_part(qtbot: QtBot, db: Databas
     rows = main.journalsView.viewport().height() / main.journalsView.rowHeight(0)
     assert rows >= 3, (main.journalsView.viewport().height(), main.journalsView.rowHeight(0),
                        main.boxes["journalsView"].height(), main.paymentsView.height())
+    # The User ID is hidden until shown from the header's menu (then it is the rightmost
+    # column, and its title shows whole).
+    view = main.paymentsView
+    user = main.payments_model().column_of("userId")
+    comment = main.payments_model().column_of("comment")
+    assert view.isColumnHidden(user) and not view.isColumnHidden(comment)
+    chooser = main.column_choosers["paymentsView"]  # type: ignore[attr-defined]
+    menu = chooser.menu()
+    show = next(a for a in menu.actions() if a.text() == "User ID")
+    assert not show.isChecked()
+    show.trigger()
+    assert not view.isColumnHidden(user)
+    assert view.columnWidth(user) >= title_width(view, user)
+    assert view.columnWidth(comment) >= title_width(view, comment)
+    assert Settings(tmp_path / "fresh.ini").hidden_columns("paymentsView") == ["customerName"]
     if main.editing.ops is not None:
         main.editing.ops.stack.clear()

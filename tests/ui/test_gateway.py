@@ -21,10 +21,21 @@ WRITES = write_functions()
 def test_the_write_services_are_found_in_the_source() -> None:
     for name in ("payments.update", "payments.delete_many", "posting.post", "posting.reverse",
                  "posting.unpost", "applications.set_applications", "companies.create",
-                 "journals.delete_archived", "demo.create_demo_company", "importing.run"):
+                 "journals.delete_archived", "demo.create_demo_company", "importing.run",
+                 "bank_accounts.save_csv_profile", "bank_import.write", "bank_import.undo"):
+        assert f"app.services.{name}" in WRITES
+    # Written through the shared MasterData (app/services/crud.py): its methods that write,
+    # a module function calling one (``CRUD.delete(...)``, ``with CRUD.editing(...)``), and
+    # a module attribute bound to one (``delete = CRUD.delete``).
+    for name in ("crud.MasterData.create", "crud.MasterData.editing", "crud.MasterData.delete",
+                 "crud.MasterData.restore", "accounts.create", "accounts.update",
+                 "accounts.delete", "customers.delete", "journals.update", "invoices.delete",
+                 "invoices.restore"):
         assert f"app.services.{name}" in WRITES
     for name in ("payments.get", "browse.page_payments", "posting.preview",
-                 "applications.open_entries", "journals.line_count"):
+                 "applications.open_entries", "journals.line_count", "accounts.get",
+                 "journals.list_all", "crud.MasterData.get", "crud.MasterData.saved",
+                 "bank_accounts.csv_profile_names"):
         assert f"app.services.{name}" not in WRITES
 
 
@@ -60,6 +71,32 @@ def through(ops, db, cid, line):
                      "app/ui/example.py:7: app.services.payments.update"]
 
 
+def test_the_scan_catches_a_master_data_write_past_the_gateway() -> None:
+    """Negative self-check: writes through the shared MasterData are found too."""
+    source = '''
+from app.services import accounts, journals
+from app.services.customers import CRUD, delete as remove
+
+def direct(db, cid, account, journal):
+    accounts.delete(db, cid, account.id, version=1)           # line 6: found
+    accounts.CRUD.delete(db, cid, account.id, version=1)      # line 7: found
+    CRUD.restore(db, cid, snapshot, row)                      # line 8: found
+    remove(db, cid, account.id, version=1)                    # line 9: found
+    journals.delete_archived(db, cid, journal.id, version=1)  # line 10: found
+    accounts.get(db, cid, account.id)                         # a read: not found
+    CRUD.list_all(db, cid)                                    # a read: not found
+
+def through(ops, db, cid, account):
+    ops.run(lambda: accounts.CRUD.delete(db, cid, account.id, version=1))
+'''
+    found = violations(source, "app/ui/example.py", WRITES)
+    assert found == ["app/ui/example.py:10: app.services.journals.delete_archived",
+                     "app/ui/example.py:6: app.services.accounts.delete",
+                     "app/ui/example.py:7: app.services.crud.MasterData.delete",
+                     "app/ui/example.py:8: app.services.crud.MasterData.restore",
+                     "app/ui/example.py:9: app.services.customers.delete"]
+
+
 def test_the_run_time_guard_refuses_a_write_from_ui_code_outside_the_gateway(
         monkeypatch: pytest.MonkeyPatch, db: Database, demo: CompanyRead, qtbot: object) -> None:
     """Negative self-check of the guard every GUI test runs under: code whose file is in
@@ -68,7 +105,7 @@ def test_the_run_time_guard_refuses_a_write_from_ui_code_outside_the_gateway(
 
     assert gateway_guard.install(monkeypatch, WRITES) >= 30
     bank = journals.find_by_code(db, demo.id, "BANK")
-    scope = {"payments": payments, "db": db, "cid": demo.id, "jid": bank.id,
+    scope = {"payments": payments, "journals": journals, "db": db, "cid": demo.id, "jid": bank.id,
              "PaymentCreate": PaymentCreate, "D": Decimal}
     fake_ui_file = str(gateway_guard.UI / "example_pane.py")
     code = compile("payments.create(db, cid, jid, PaymentCreate(amount=D('-1')))",
@@ -78,6 +115,15 @@ def test_the_run_time_guard_refuses_a_write_from_ui_code_outside_the_gateway(
                                              r"app.services.payments.create outside"):
         exec(code, scope)
     assert payments.list_all(db, demo.id, bank.id) == before  # nothing was written
+    # A write through the shared MasterData (a module's function, or its CRUD's method).
+    for call, name in (("journals.delete_archived(db, cid, jid, version=None)",
+                        "journals.delete_archived"),
+                       ("journals.CRUD.delete(db, cid, jid, version=None)",
+                        "crud.MasterData.delete")):
+        with pytest.raises(OutsideGateway, match=rf"app/ui/example_pane.py:1 called "
+                                                 rf"app.services.{name} outside"):
+            exec(compile(call, fake_ui_file, "exec"), scope)
+    assert journals.get(db, demo.id, bank.id) == bank  # nothing was deleted
     ops = Operations(db)
     scope["ops"] = ops
     exec(compile("created = ops.run(lambda: payments.create(db, cid, jid, "

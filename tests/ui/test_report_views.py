@@ -20,6 +20,7 @@ from app.domain.schemas import CompanyRead
 from app.services import journals, number_series, posting, reports
 from app.ui.main_window import MainWindow
 from app.ui.number_series_dialog import NumberSeriesDialog
+from app.ui.operations import Operations
 from app.ui.report_views import ReportDialog, view_table
 from tests.conftest import WORK_DATE
 
@@ -109,8 +110,9 @@ def test_ledger_tabs_show_every_column(qtbot: QtBot, window: MainWindow, db: Dat
     assert model.data(model.index(0, debit)) and not model.data(model.index(0, credit))
 
 
-def test_number_series_dialog(qtbot: QtBot, db: Database, demo: CompanyRead) -> None:
-    dialog = NumberSeriesDialog(db, demo.id)
+def test_number_series_dialog(qtbot: QtBot, db: Database, demo: CompanyRead,
+                              ops: Operations) -> None:
+    dialog = NumberSeriesDialog(ops, demo.id)  # it writes through the gateway
     qtbot.addWidget(dialog)
     assert dialog.list.rowCount() == 2
     dialog.new()
