@@ -10,7 +10,15 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Account, CustLedgerEntry, Customer, Payment, SalesInvoice, utc_now
+from app.db.models import (
+    Account,
+    CustLedgerEntry,
+    Customer,
+    CustomerBankAccount,
+    Payment,
+    SalesInvoice,
+    utc_now,
+)
 from app.domain.errors import Conflict
 from app.domain.schemas import CustomerCreate, CustomerRead, CustomerUpdate
 from app.services.common import (
@@ -63,6 +71,10 @@ CRUD: MasterData[Customer, CustomerRead] = MasterData(
               "because it has invoices."),
         Guard(lambda i: CustLedgerEntry.customer_id == i, "You cannot delete customer {key} "
               "because it has ledger entries."),
+        # Its bank accounts would go with it, and Undo could not bring them back.
+        Guard(lambda i: CustomerBankAccount.customer_id == i, "You cannot delete customer "
+              "{key} because it has bank accounts. Delete them first (Customer Bank "
+              "Accounts)."),
     ))
 
 

@@ -281,3 +281,24 @@ def test_csv_profiles_saved_by_name(books: Books) -> None:
     bank_accounts.save_csv_profile(books.db, books.company_id, "Sparkasse", '{"a": 2}')
     assert bank_accounts.csv_profile_names(books.db, books.company_id) == ["Sparkasse"]
     assert bank_accounts.csv_profile(books.db, books.company_id, "Sparkasse") == '{"a": 2}'
+
+
+def test_a_customer_with_bank_accounts_is_not_deleted(db: Database) -> None:
+    """Its bank accounts would go with it and Undo could not bring them back: refused,
+    nothing written."""
+    from app.domain.errors import Conflict
+    from app.domain.schemas import CustomerCreate
+    from app.services import customers
+    from tests.services.books import make_books
+    from tests.snapshots import dump
+
+    b = make_books(db)
+    customer = customers.create(db, b.company_id, CustomerCreate(
+        number="C777", display_name="Has an account"))
+    bank_accounts.create(db, b.company_id, CustomerBankAccountCreate(
+        customer_number="C777", code="MAIN", iban="DE89370400440532013000"))
+    customer = customers.get(db, b.company_id, customer.id)
+    before = dump(db)
+    with pytest.raises(Conflict, match="C777 because it has bank accounts"):
+        customers.delete(db, b.company_id, customer.id, version=customer.version)
+    assert dump(db) == before
