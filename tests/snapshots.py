@@ -14,6 +14,9 @@ WRITE_LOG = "change_log"
 NOT_BOOKS = ("alembic_version",)
 CUST_LEDGER = ("cust_ledger_entry", "detailed_cust_ledg_entry")
 G_L = ("gl_entry", "gl_register")
+# Surrogate keys nothing refers to: a restored row gets a new one from the sequence on
+# PostgreSQL (SQLite happens to reuse max + 1), so they are not part of what must come back.
+SURROGATE_KEYS = {"payment_application": ("id",)}
 ENTRY_NUMBER_COLUMNS = ("id", "entry_number", "register_id", "cust_ledger_entry_id",
                         "applied_cust_ledger_entry_id")
 
@@ -58,7 +61,9 @@ def dump(db: Database, *, without_stamps: bool = False,
             keys = list(rows.keys())
             renumbered = ENTRY_NUMBER_COLUMNS if not entry_numbers and table in CUST_LEDGER \
                 else ()
+            surrogate = SURROGATE_KEYS.get(table, ())
             keep = [i for i, k in enumerate(keys)
-                    if not (without_stamps and k in STAMP_COLUMNS) and k not in renumbered]
+                    if not (without_stamps and k in STAMP_COLUMNS) and k not in renumbered
+                    and k not in surrogate]
             result[table] = sorted((tuple(row[i] for i in keep) for row in rows), key=repr)
     return result
