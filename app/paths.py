@@ -31,9 +31,14 @@ def config_dir() -> Path:
 
 def private_folder(folder: Path) -> Path:
     """``folder``, created if needed, readable by its owner only (0700): logs and settings
-    can hold customer names and amounts."""
+    can hold customer names and amounts. A folder that already existed is tightened only if
+    it is one of Ledgerdesk's own (an older version made them 0755): a settings file named
+    in a shared folder (``/tmp``) must never change that folder's mode."""
+    own = folder in (Path(_dirs.user_log_dir), Path(_dirs.user_config_dir),
+                     Path(_dirs.user_data_dir))
+    existed = folder.exists()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if folder.stat().st_mode & 0o077:
+    if (own or not existed) and folder.stat().st_mode & 0o077:
         folder.chmod(0o700)
     return folder
 

@@ -72,8 +72,34 @@ def last_visible(view: QTableView) -> int:
     return -1
 
 
+# What a column of each kind must show whole, whatever rows are (or are not yet) loaded: a lazy
+# model has fetched no rows when the window is first laid out, and a cut amount ("-6,108….")
+# is the one thing an accountant must never see.
+SAMPLES = {"amount": "-9,999,999.99", "date": "2026-12-31", "int": "999999"}
+CODE_SAMPLE = "C100000"  # numbers and codes (Code[20] fields are rarely longer)
+TEXT_FLOOR = 130
+
+
+def content_floor(view: QTableView, column: int) -> int:
+    model = view.model()
+    columns = getattr(model, "columns", None)
+    if not columns or column >= len(columns):
+        return 0
+    spec = columns[column]
+    grid = view.objectName() == "paymentsView"  # its rows are loaded: only amounts need it
+    # The grid must not scroll sideways at 1280 px: it guarantees five-figure amounts whole.
+    sample = ("-99,999.99" if spec.kind == "amount" else "") if grid else (
+        SAMPLES.get(spec.kind) or (CODE_SAMPLE if spec.upper else ""))
+    if sample:
+        return view.fontMetrics().horizontalAdvance(sample) + 12
+    # Lists beside the grid (their last column stretches): a text column keeps a useful part
+    # of its designed width; the grid fits its titles, so the lines never scroll sideways.
+    return 0 if grid else min(spec.width, TEXT_FLOOR)
+
+
 def fit_columns(view: QTableView) -> None:
-    """Every column as wide as its title and the rows in sight (within bounds)."""
+    """Every column as wide as its title and the rows in sight (within bounds), and never
+    narrower than its kind of value needs (``SAMPLES``)."""
     model = view.model()
     if model is None:
         return
@@ -84,7 +110,8 @@ def fit_columns(view: QTableView) -> None:
             continue
         title = title_width(view, column)
         content = view.sizeHintForColumn(column) if model.rowCount() else 0
-        width = max(MIN_WIDTH, title, min(content + 4, MAX_WIDTH))
+        width = max(MIN_WIDTH, title, content_floor(view, column),
+                    min(content + 4, MAX_WIDTH))
         if column == last and header.stretchLastSection():
             width = title
         view.setColumnWidth(column, width)

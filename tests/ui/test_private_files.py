@@ -40,3 +40,16 @@ def test_the_settings_file_is_private(tmp_path: Path) -> None:
     Settings(path).sync()
     assert _mode(path) == 0o600
     assert Settings(path).recent_files() == ["/books/customer-names.sqlite"]
+
+
+def test_a_settings_file_in_a_shared_folder_leaves_the_folder_alone(tmp_path: Path) -> None:
+    """Only folders Ledgerdesk makes, or its own, are tightened: naming a settings file in
+    /tmp once made /tmp 0700 (and stopped every other user's programs there)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    path = shared / "ledgerdesk.ini"
+    Settings(path).sync()
+    assert _mode(path) == 0o600
+    assert _mode(shared) == 0o1777
+
