@@ -101,6 +101,10 @@ def rows(db: Database, company_id: uuid.UUID, opts: Options,
             raise
         raise ApiError(400, "BadRequest",
                        f"periodLengthFilter '{period}': {exc.message}") from None
+    except (ValueError, OverflowError):  # the periods run past year 1 (calc_date's bound)
+        raise ApiError(400, "BadRequest",
+                       f"periodLengthFilter '{period}' goes back past the first date there "
+                       "is.") from None
     out = [row_of(c, report) for c in report.customers]
     if customer is not None and not out:  # a customer with nothing open: a row of zeros
         zero = Decimal("0.00")

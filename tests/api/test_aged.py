@@ -70,6 +70,9 @@ def test_a_filter_on_anything_else_is_refused(api: Api) -> None:
     assert error_of(bad) == ("BadRequest", "periodLengthFilter 'X': The date formula 'X' is "
                              "not valid. Use a number and a unit, such as 30D, 1W, 1M, 1Q, "
                              "1Y, or CM for the current month.")
+    far = api.get(f"{api.base}/agedAccountsReceivables",
+                  params={"$filter": "periodLengthFilter eq '9999Y'"})
+    assert far.status_code == 400 and "periodLengthFilter '9999Y'" in error_of(far)[1]
 
 
 def test_one_customer_by_id(api: Api) -> None:
