@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from app import __version__
+from app.api.aged import AgedReceivableRead
 from app.domain.ledger_schemas import CustLedgerEntryRead, GLEntryRead
 from app.domain.schemas import (
     AccountRead,
@@ -128,7 +129,7 @@ def document() -> dict[str, Any]:
     defs: dict[str, Any] = {}
     schemas: dict[str, Any] = {"Error": ERROR}
     for model in (CompanyRead, AccountRead, CustomerRead, SalesInvoiceRead, JournalRead,
-                  PaymentRead, GLEntryRead, CustLedgerEntryRead):
+                  PaymentRead, GLEntryRead, CustLedgerEntryRead, AgedReceivableRead):
         schemas[model.__name__] = _schema(model, "serialization", defs)
     for body in (JournalCreate, JournalUpdate, PaymentCreate, PaymentUpdate):
         schemas[body.__name__] = _schema(body, "validation", defs)
@@ -197,6 +198,14 @@ def document() -> dict[str, Any]:
         paths[f"{c}/{name}({{entryId}})"] = {"get": _op(
             f"Ledgerdesk extension: one of {name}", _entity(read),
             [*company, _param("entryId", "int")], errors=(404,))}
+    aged = ("BC's agedAccountsReceivables page (read-only): $filter=agedAsOfDate eq "
+            "YYYY-MM-DD and periodLengthFilter eq '30D' (defaults: the work date, 30D)")
+    paths[f"{c}/agedAccountsReceivables"] = {"get": _op(
+        f"{aged}: one row per customer with a balance", _list_of("AgedReceivableRead"),
+        company, query=True)}
+    paths[f"{c}/agedAccountsReceivables({{customerId}})"] = {"get": _op(
+        f"{aged}: one customer", _entity("AgedReceivableRead"),
+        [*company, _param("customerId")], query=True, errors=(404,))}
     paths["/financials/companies/{companyId}/customerPaymentJournals"] = {"post": _op(
         "The seed's request (Graph form): balancingAccountNumber may be sent and must agree",
         _entity("JournalRead", "201"), company, body="SeedJournalCreate",

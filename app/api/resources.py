@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from app.api import aged
 from app.api.errors import (
     INVALID_TOKEN,
     ApiError,
@@ -51,7 +52,8 @@ MAX_PAGE = lists.MAX_PAGE
 _SAFE = "$'(),:"
 
 ENTITY_SETS = ("companies", "accounts", "customers", "salesInvoices", "customerPaymentJournals",
-               "customerPayments", "customerLedgerEntries", "generalLedgerEntries")
+               "customerPayments", "customerLedgerEntries", "generalLedgerEntries",
+               "agedAccountsReceivables")
 NAVIGATION = ("account", "Microsoft.NAV.post")
 NAMES = frozenset(ENTITY_SETS + NAVIGATION)
 INT_KEYED = frozenset({"customerLedgerEntries", "generalLedgerEntries"})
@@ -296,6 +298,8 @@ def _route(db: Database, call: Call) -> Reply:
     name, key = segments[1]
     scope = lists.Scope(company_id)
     rest = segments[2:]
+    if name == aged.NAME:
+        return _aged(db, call, opts, company_id, key, rest)
     if name in READ_ONLY_SETS:
         if rest:
             raise not_found_url(call.path)
@@ -313,6 +317,25 @@ def _route(db: Database, call: Call) -> Reply:
         return _payments(db, call, opts, company_id, None,
                          _uuid(key, name) if key is not None else None)
     raise not_found_url(call.path)
+
+
+def _aged(db: Database, call: Call, opts: Options, company_id: uuid.UUID, key: str | None,
+          rest: list[tuple[str, str | None]]) -> Reply:
+    """The read-only agedAccountsReceivables page (app/api/aged.py)."""
+    if rest:
+        raise not_found_url(call.path)
+    if call.method != "GET":
+        raise method_not_allowed(call.method, aged.NAME)
+    aged.check(call, opts)
+    if key is not None:
+        customer = aged.customer_of(db, company_id, _uuid(key, aged.NAME))
+        return _one(call, opts, aged.NAME, aged.rows(db, company_id, opts, customer)[0])
+    lists.get_one(db, "companies", lists.Scope(), company_id)  # an unknown company: 404
+    values = aged.rows(db, company_id, opts)
+    end = None if opts.top is None else opts.skip + opts.top
+    data = [_selected(entity_json(v, call.version, aged.NAME), opts.select, aged.NAME)
+            for v in values[opts.skip:end]]
+    return Reply(200, {"@odata.context": _context(call, aged.NAME), "value": data})
 
 
 def _int_key(text: str, what: str) -> int:

@@ -27,6 +27,8 @@ def test_the_document_is_served_and_follows_the_models(api: Api) -> None:
     assert "/api/v2.0/companies({companyId})/customerPaymentJournals({journalId})"\
         "/Microsoft.NAV.post" in paths
     assert "/financials/companies/{companyId}/customerPaymentJournals" in paths
+    assert "/api/v2.0/companies({companyId})/agedAccountsReceivables({customerId})" in paths
+    assert "periodLengthFilter" in schemas["AgedReceivableRead"]["properties"]
     assert httpx.get(f"{api.server.url}api/openapi.json",
                      headers={"Host": "evil.example"}).status_code == 403
 
