@@ -76,6 +76,15 @@ def calc_date(formula: str | list[tuple[int, bool, str]], day: date) -> date:
     """BC's CalcDate: apply each term in turn; 'C' moves to the start (negative) or end of
     the current period."""
     terms = parse_formula(formula) if isinstance(formula, str) else formula
+    try:
+        return _apply_terms(terms, day)
+    except (OverflowError, ValueError):  # before year 1 or after 9999
+        shown = formula if isinstance(formula, str) else "the period"
+        raise Invalid(f"The date formula {shown} goes beyond the calendar (years 1 to 9999) "
+                      f"from {day.isoformat()}.", field="period") from None
+
+
+def _apply_terms(terms: list[tuple[int, bool, str]], day: date) -> date:
     for count, current, unit in terms:
         if current:
             day = _period_start(day, unit) if count < 0 else _period_end(day, unit)
