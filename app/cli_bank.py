@@ -37,11 +37,11 @@ def run(args: argparse.Namespace) -> int:
     from app.cli_common import company_id as _company_id
     from app.cli_common import existing_db as _existing_db
     from app.domain.bank_matching import Confidence
-    from app.io.bank import BankFileError, CsvProfile, read_statement
+    from app.io.bank import BankFileError, CsvProfile, read_file, read_statement
     from app.services import bank_accounts, bank_import
 
     path = Path(args.file)
-    data = path.read_bytes()
+    data = read_file(path)
     db = _existing_db(args)
     try:
         company_id = _company_id(db, args.company)

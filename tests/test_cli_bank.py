@@ -76,3 +76,24 @@ def test_bad_file_one_line_nonzero_nothing_written(tmp_path: Path) -> None:
     cash = journals.find_by_code(db, company.id, "CASH")
     assert payments.list_all(db, company.id, cash.id) == []
     db.close()
+
+
+def test_a_device_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    """``bank-import /dev/zero`` read until memory ran out; now one line, at once."""
+    _demo(tmp_path / "books.sqlite")
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "bank-import", "/dev/zero", "--journal", "BANK",
+         "--db", str(tmp_path / "books.sqlite")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: /dev/zero is not a regular file (a device, a pipe or a socket): name a bank "
+        "statement file."]
+    db = open_database(tmp_path / "books.sqlite")
+    try:
+        from app.services import companies, journals
+
+        company = companies.the_only(db)
+        bank = journals.find_by_code(db, company.id, "BANK")
+        assert len(payments.list_all(db, company.id, bank.id)) == 7  # nothing written
+    finally:
+        db.close()

@@ -79,9 +79,9 @@ def calc_date(formula: str | list[tuple[int, bool, str]], day: date) -> date:
     try:
         return _apply_terms(terms, day)
     except (OverflowError, ValueError):  # before year 1 or after 9999
-        shown = formula if isinstance(formula, str) else "the period"
-        raise Invalid(f"The date formula {shown} goes beyond the calendar (years 1 to 9999) "
-                      f"from {day.isoformat()}.", field="period") from None
+        shown = f"The date formula {formula}" if isinstance(formula, str) else "The period"
+        raise Invalid(f"{shown} goes beyond the calendar (years 1 to 9999) from "
+                      f"{day.isoformat()}.", field="period") from None
 
 
 def _apply_terms(terms: list[tuple[int, bool, str]], day: date) -> date:
@@ -115,6 +115,17 @@ class Period(NamedTuple):
 
 def aging_periods(as_of: date, period_length: str, aging_by: AgingBy = "due",
                   count: int = 5) -> list[Period]:
+    try:
+        return _aging_periods(as_of, period_length, aging_by, count)
+    except Invalid as exc:
+        if exc.field != "period":
+            raise
+        raise Invalid(exc.message.replace("The period", f"The period length {period_length}",
+                                          1), field="period") from None
+
+
+def _aging_periods(as_of: date, period_length: str, aging_by: AgingBy,
+                   count: int) -> list[Period]:
     """BC report 120's columns, newest first: aged by due date, the first is Not Due (due
     after the as-of date); otherwise the first is the latest period up to the as-of date.
     Then periods of ``period_length`` back, and the last one is open ended (Older)."""

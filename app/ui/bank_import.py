@@ -54,6 +54,7 @@ from app.domain.bank import Statement, StatementLine
 from app.domain.bank_matching import Confidence
 from app.domain.errors import DomainError
 from app.io.bank import CsvProfile, csv_format, detect_format, read_statement
+from app.io.bank import read_file as read_bank_file
 from app.services import bank_accounts, bank_import
 from app.services.bank_import import Decision, ImportPlan, ProposedLine
 from app.ui import messages
@@ -669,7 +670,7 @@ def read_file(parent: QWidget | None, ops: Operations, company_id: uuid.UUID,
     shown)."""
     db = ops.db
     try:
-        data = path.read_bytes()
+        data = read_bank_file(path)
         fmt = detect_format(data)
         profile = None
         if fmt == "csv":

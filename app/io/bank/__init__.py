@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from app.domain.bank import Statement
 from app.io.bank import camt053, csv_format, mt940, ofx
-from app.io.bank.common import FORMATS, BankFileError, check_size
+from app.io.bank.common import FORMATS, BankFileError, check_size, read_file
 from app.io.bank.csv_format import CsvProfile
 
-__all__ = ["FORMATS", "BankFileError", "CsvProfile", "detect_format", "read_statement"]
+__all__ = ["FORMATS", "BankFileError", "CsvProfile", "detect_format", "read_file",
+           "read_statement"]
 
 
 def detect_format(data: bytes) -> str:

@@ -4,9 +4,12 @@ entities (defusedxml), and every refusal names the line or element it concerns."
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from app.domain.errors import Invalid
 
@@ -24,6 +27,20 @@ class BankFileError(Invalid):
     def __init__(self, message: str, *, where: str = "") -> None:
         super().__init__(f"{where}: {message}" if where else message, field="file")
         self.where = where
+
+
+def read_file(path: Path, limit: int | None = None) -> bytes:
+    """A bank file's bytes, read within the size limit: a device, a pipe or a folder is
+    refused before anything is read (``/dev/zero`` would never end)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    with Path(path).open("rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise BankFileError(f"{path} is not a regular file (a device, a pipe or a "
+                                "socket): name a bank statement file.")
+        data = handle.read(limit + 1)
+    check_size(data, limit)
+    return data
 
 
 def check_size(data: bytes, limit: int | None = None) -> None:
