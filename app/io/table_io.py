@@ -34,6 +34,7 @@ from app.db import Database
 from app.domain.errors import FieldError, Invalid
 from app.domain.schemas import CompanyCreate, CustomerCreate, SalesInvoiceCreate
 from app.io.json_io import FileFormatError
+from app.io.safe_read import read_bytes
 from app.services import importing
 from app.services.common import paused_gc
 from app.services.importing import ImportBatch, ImportRejected, ImportSummary, Item
@@ -121,7 +122,9 @@ class Mapping:
 
 def read_mapping(path: Path) -> Mapping:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        data = json.loads(read_bytes(path, "a mapping file (JSON)").decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FileFormatError(f"{path} is not a mapping file (it is not UTF-8 text).") from None
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                               f"column {exc.colno}.") from None
@@ -148,7 +151,7 @@ def read_table(path: Path, kind: str) -> Table:
 
 def _read_csv(path: Path) -> Table:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_bytes(path, "a CSV file").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileFormatError(f"{path} is not a CSV file in UTF-8.") from None
     try:

@@ -192,3 +192,15 @@ def test_the_command_line(db: Database, db_path: Path, tmp_path: Path,
                  "--db", str(db_path), "--company", "Tabled"]) == 1
     err = capsys.readouterr().err
     assert 'row 2, column "Amount" (totalAmountIncludingTax): must be an amount' in err
+
+
+def test_devices_and_binaries_are_refused_before_they_are_read(tmp_path: Path) -> None:
+    """``import /dev/zero --format csv`` and ``--mapping /dev/zero`` read forever."""
+    with pytest.raises(Invalid, match="/dev/zero is not a regular file .* name a CSV file"):
+        table_io.read_table(Path("/dev/zero"), "csv")
+    with pytest.raises(Invalid, match="/dev/zero is not a regular file .* mapping file"):
+        table_io.read_mapping(Path("/dev/zero"))
+    binary = tmp_path / "mapping.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(Invalid, match="is not a mapping file"):
+        table_io.read_mapping(binary)
