@@ -196,9 +196,9 @@ def test_the_command_line(db: Database, db_path: Path, tmp_path: Path,
 
 def test_devices_and_binaries_are_refused_before_they_are_read(tmp_path: Path) -> None:
     """``import /dev/zero --format csv`` and ``--mapping /dev/zero`` read forever."""
-    with pytest.raises(Invalid, match="/dev/zero is not a regular file .* name a CSV file"):
+    with pytest.raises(Invalid, match=r"/dev/zero is not a regular file .* name a CSV file"):
         table_io.read_table(Path("/dev/zero"), "csv")
-    with pytest.raises(Invalid, match="/dev/zero is not a regular file .* mapping file"):
+    with pytest.raises(Invalid, match=r"/dev/zero is not a regular file .* mapping file"):
         table_io.read_mapping(Path("/dev/zero"))
     binary = tmp_path / "mapping.json"
     binary.write_bytes(b"\xff\xfe\x00garbage")
