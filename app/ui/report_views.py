@@ -181,6 +181,8 @@ class ReportDialog(QDialog):
         self.style_box = QComboBox()
         self.style_box.addItems(["balance", "open-items"])
         self.details = QCheckBox("One line per open entry")
+        self.show_overdue = QCheckBox("Show overdue entries")
+        self.include_reversed = QCheckBox("Include reversed entries")
         self.aging_band = QLineEdit()
         self.aging_band.setPlaceholderText("none (e.g. 30D or 1M+CM)")
         if name == "trial-balance":
@@ -199,6 +201,8 @@ class ReportDialog(QDialog):
             form.addRow("Style", self.style_box)
             form.addRow("Customer No.", self.customer)
             form.addRow("Aging band", self.aging_band)
+            form.addRow("", self.show_overdue)
+            form.addRow("", self.include_reversed)
         else:
             form.addRow("As of", self.end)
         self.error = QLabel()
@@ -255,7 +259,9 @@ class ReportDialog(QDialog):
             aging_by=self.aging_by.currentText(),  # type: ignore[arg-type]
             period=self.period.text() or "30D", customer=self.customer.text() or None,
             style=self.style_box.currentText(),  # type: ignore[arg-type]
-            details=self.details.isChecked(), aging_band=self.aging_band.text() or None)
+            details=self.details.isChecked(), aging_band=self.aging_band.text() or None,
+            show_overdue=self.show_overdue.isChecked(),
+            include_reversed=self.include_reversed.isChecked())
 
     def refresh(self) -> None:
         try:

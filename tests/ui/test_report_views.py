@@ -234,3 +234,36 @@ def test_navigate_from_a_customer_line_opens_its_statement(qtbot: QtBot, db: Dat
     dialog.view.setCurrentIndex(dialog.model.index(-1, -1))
     dialog.navigate()
     assert dialog.status.text().startswith("Select a report line")
+
+
+def test_statement_options_show_overdue_and_include_reversed(qtbot: QtBot, db: Database,
+                                                             demo: CompanyRead) -> None:
+    from PySide6.QtCore import QDate
+
+    bank = journals.find_by_code(db, demo.id, "BANK")
+    register = posting.post(db, demo.id, bank.id, user_id="tester")
+    posting.reverse(db, demo.id, register.number, user_id="tester")
+    dialog = ReportDialog(db, demo.id, "statement", today=date(2026, 12, 31))
+    qtbot.addWidget(dialog)
+    dialog.start.setDate(QDate(2026, 1, 1))
+
+    def documents() -> list[str]:
+        assert dialog.table is not None
+        return [r.document_number for r in dialog.table.rows if r.document_number]
+
+    dialog.buttons["run"].click()
+    plain = documents()
+    dialog.include_reversed.setChecked(True)
+    dialog.buttons["run"].click()
+    everything = documents()
+    expected = reports.statements(db, demo.id, start=date(2026, 1, 1), end=date(2026, 12, 31),
+                                  include_reversed=True)
+    assert everything == [r.document_number for s in expected.statements for r in s.rows]
+    assert len(everything) > len(plain)
+    dialog.include_reversed.setChecked(False)
+    dialog.show_overdue.setChecked(True)
+    dialog.buttons["run"].click()
+    assert dialog.table is not None
+    assert ("Show overdue entries", "yes") in dialog.table.options
+    assert any(str(r.values[3]).startswith("Overdue entries ") for r in dialog.table.rows)
+    assert len(documents()) > len(plain)  # the overdue entries, navigable too

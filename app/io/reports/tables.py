@@ -88,7 +88,9 @@ def statements(report: Statements) -> ReportTable:
     table = ReportTable(
         report.company_name, "Customer Statement", columns,
         options=[("Period", f"{report.start.isoformat()}..{report.end.isoformat()}"),
-                 ("Style", "Open Items" if open_items else "Balance")])
+                 ("Style", "Open Items" if open_items else "Balance"),
+                 ("Show overdue entries", "yes" if report.show_overdue else "no"),
+                 ("Include reversed entries", "yes" if report.include_reversed else "no")])
     extra: tuple[Any, ...] = (None,) if open_items else ()
     for statement in report.statements:
         table.rows.append(Row((None, statement.customer_number, "", statement.name,
@@ -112,6 +114,18 @@ def statements(report: Statements) -> ReportTable:
             cells = "   ".join(f"{title}: {amount:,.2f}" for title, amount in
                                zip(statement.aging_titles, statement.aging, strict=True))
             table.rows.append(Row((None, "Aging", "", cells, None, None, *extra, None)))
+        if report.show_overdue:
+            table.rows.append(Row((None, "", "", f"Overdue entries {statement.customer_number}",
+                                   None, None, *extra, None), "heading",
+                                  customer_number=statement.customer_number))
+            for entry in statement.overdue:
+                # Amount, then what was still open at the ending date (in the last column).
+                table.rows.append(Row((entry.posting_date, entry.document_type,
+                                       entry.document_number, entry.description,
+                                       entry.due_date, entry.amount, *extra,
+                                       entry.remaining_amount), "data", 1,
+                                      document_number=entry.document_number or None,
+                                      customer_number=statement.customer_number))
     return table
 
 
