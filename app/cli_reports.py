@@ -48,6 +48,10 @@ def register(commands: Any, add_db: Any, add_company: Any) -> None:
                         help="aged receivables: one line per open entry")
     report.add_argument("--aging-band", metavar="FORMULA",
                         help="statement: an aging band, such as 30D or 1M+CM")
+    report.add_argument("--show-overdue", action="store_true",
+                        help="statement: list each customer's entries overdue at the end date")
+    report.add_argument("--include-reversed", action="store_true",
+                        help="statement: include reversed entries and their reversals")
     report.set_defaults(handler=run_command)
 
 
@@ -68,7 +72,8 @@ def run_command(args: argparse.Namespace) -> int:
         _, table = run(db, company_id, args.name, ReportOptions(
             as_of=args.as_of, start=args.start, end=args.end, aging_by=args.aging_by,
             period=args.period, customer=args.customer, style=args.style,
-            details=args.details, aging_band=args.aging_band))
+            details=args.details, aging_band=args.aging_band,
+            show_overdue=args.show_overdue, include_reversed=args.include_reversed))
     finally:
         db.close()
     if args.output is None:

@@ -71,3 +71,46 @@ def test_report_errors_are_one_line(tmp_path: Path) -> None:
     stdout = subprocess.run([*run, "customer-balances", "--db", str(path), "-o", "-"],
                             capture_output=True, text=True)
     assert stdout.returncode == 0 and stdout.stdout.startswith("No.,Name,Balance,Overdue")
+
+
+def test_statement_show_overdue_and_include_reversed(tmp_path: Path) -> None:
+    from datetime import date
+
+    from app.services import journals, posting, reports
+
+    path = tmp_path / "books.sqlite"
+    _demo(path)
+    db = open_database(path)
+    from app.services import companies
+
+    (company,) = companies.list_all(db)
+    bank = journals.find_by_code(db, company.id, "BANK")
+    register = posting.post(db, company.id, bank.id, user_id="tester")
+    posting.reverse(db, company.id, register.number, user_id="tester")
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    expected = {flag: reports.statements(db, company.id, start=start, end=end,
+                                         include_reversed=flag, show_overdue=True)
+                for flag in (False, True)}
+    db.close()
+
+    def rows(*extra: str) -> list[list[str]]:
+        target = tmp_path / "statement.csv"
+        assert main(["report", "statement", "--db", str(path), "--from", "2026-01-01",
+                     "--to", "2026-12-31", "-o", str(target), *extra]) == 0
+        return list(csv.reader(target.open(encoding="utf-8")))
+
+    def documents(statements: object) -> list[str]:
+        return [r.document_number for s in statements.statements  # type: ignore[attr-defined]
+                for r in s.rows]
+
+    plain, with_reversed = rows(), rows("--include-reversed")
+    assert len(documents(expected[True])) > len(documents(expected[False]))  # the pairs
+    assert [r[2] for r in plain[1:] if r[2]] == documents(expected[False])
+    assert [r[2] for r in with_reversed[1:] if r[2]] == documents(expected[True])
+    overdue = rows("--show-overdue")
+    headings = [r for r in overdue if r[3].startswith("Overdue entries ")]
+    assert len(headings) == len(expected[False].statements)
+    listed = [r[2] for r in overdue[overdue.index(headings[0]) + 1:] if r[2]]
+    first = expected[False].statements[0]
+    assert first.overdue and listed[:len(first.overdue)] == [o.document_number
+                                                             for o in first.overdue]

@@ -83,6 +83,18 @@ class StatementRow(_Read):
     balance: Decimal
 
 
+class OverdueEntry(_Read):
+    """Show Overdue Entries (BC report 1316): an entry due before the ending date and still
+    open at it, with what remained at the ending date."""
+    posting_date: date
+    document_type: str
+    document_number: str
+    description: str
+    due_date: date
+    amount: Decimal
+    remaining_amount: Decimal
+
+
 class CustomerStatement(_Read):
     customer_id: uuid.UUID
     customer_number: str
@@ -93,6 +105,7 @@ class CustomerStatement(_Read):
     closing_balance: Decimal
     aging_titles: list[str] = Field(default_factory=list)
     aging: list[Decimal] = Field(default_factory=list)
+    overdue: list[OverdueEntry] = Field(default_factory=list)  # when show_overdue
 
 
 class Statements(_Read):
@@ -101,6 +114,8 @@ class Statements(_Read):
     end: date
     style: Literal["balance", "open-items"]
     statements: list[CustomerStatement]
+    show_overdue: bool = False
+    include_reversed: bool = False
 
 
 class CustomerBalanceLine(_Read):

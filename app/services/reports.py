@@ -38,6 +38,7 @@ from app.domain.report_schemas import (
     CustomerBalanceLine,
     CustomerBalances,
     CustomerStatement,
+    OverdueEntry,
     StatementRow,
     Statements,
     TrialBalance,
@@ -242,12 +243,18 @@ StatementStyle = Literal["balance", "open-items"]
 def statements(db: Database, company_id: uuid.UUID, *, start: date, end: date,
                style: StatementStyle = "balance", customer_number: str | None = None,
                aging_period: str | None = None,
-               aging_by: reporting.AgingBy = "due") -> Statements:
+               aging_by: reporting.AgingBy = "due", show_overdue: bool = False,
+               include_reversed: bool = False) -> Statements:
     """One statement per customer (the one asked for, or every customer with a balance at
     the ending date or entries in the period). Balance style: every entry of the period with
     a running balance after the balance at the start; Open Items: the entries open at the
     end, those posted before the start summed as the opening line. An aging band (a period
-    length such as 30D or 1M+CM) ages the open entries from the ending date."""
+    length such as 30D or 1M+CM) ages the open entries from the ending date.
+
+    As BC report 1316: entries of reversed registers and their reversals (``reversed`` on
+    the customer ledger entry) are left out, from the lines and the balances alike, unless
+    ``include_reversed``; ``show_overdue`` adds each customer's entries due before the
+    ending date and still open at it."""
     reporting.check_range(start, end)
     if style not in ("balance", "open-items"):
         raise Invalid(f"The style must be balance or open-items, not {style}.", field="style")
@@ -257,6 +264,8 @@ def statements(db: Database, company_id: uuid.UUID, *, start: date, end: date,
         customer_id = _customer_id(session, company_id, customer_number)
         where_customer = [E.customer_id == customer_id] if customer_id else [
             E.company_id == company_id]
+        if not include_reversed:
+            where_customer.append(E.reversed.is_(False))
         detail_of = select(D.customer_id.label("customer_id"), _cents(D.amount).label("amount"),
                            D.posting_date.label("posting_date")).join(
             E, E.id == D.cust_ledger_entry_id).where(*where_customer).subquery()
@@ -278,6 +287,8 @@ def statements(db: Database, company_id: uuid.UUID, *, start: date, end: date,
             rows = _open_rows(session, company_id, customer_id, where_customer, start, end)
         aging = _statement_aging(session, company_id, customer_id, where_customer, end,
                                  periods, aging_by) if periods else {}
+        overdue = _overdue_rows(session, company_id, customer_id, where_customer, end) \
+            if show_overdue else {}
         info = _addresses(session, company_id, keys)
         out = []
         for key in sorted(keys, key=lambda k: info[k][0]):
@@ -296,9 +307,29 @@ def statements(db: Database, company_id: uuid.UUID, *, start: date, end: date,
                       for r, b in zip(body, running, strict=True)],
                 closing_balance=from_cents(balances[key][1]),
                 aging_titles=[p.title for p in periods],
-                aging=[from_cents(a) for a in aging.get(key, [0] * len(periods))]))
+                aging=[from_cents(a) for a in aging.get(key, [0] * len(periods))],
+                overdue=overdue.get(key, [])))
         return Statements(company_name=_company_name(company), start=start, end=end,
-                          style=style, statements=out)
+                          style=style, statements=out, show_overdue=show_overdue,
+                          include_reversed=include_reversed)
+
+
+def _overdue_rows(session: Session, company_id: uuid.UUID, customer_id: uuid.UUID | None,
+                  where_customer: list[Any], end: date) -> dict[Any, list[OverdueEntry]]:
+    """The entries due before the ending date and open at it (remaining as of the date)."""
+    open_as_of = _remaining_as_of(company_id, end, customer_id)
+    rows: dict[Any, list[OverdueEntry]] = defaultdict(list)
+    for key, day, doc_type, doc_no, description, due, amount, remaining in session.execute(
+            select(E.customer_id, E.posting_date, E.document_type, E.document_number,
+                   E.description, E.due_date, _cents(E.amount), open_as_of.c.remaining)
+            .join(open_as_of, open_as_of.c.entry_id == E.id)
+            .where(*where_customer, E.due_date.is_not(None), E.due_date < end)
+            .order_by(E.customer_id, E.due_date, E.entry_number)):
+        rows[key].append(OverdueEntry(
+            posting_date=day, document_type=doc_type, document_number=doc_no,
+            description=description, due_date=due, amount=from_cents(int(amount)),
+            remaining_amount=from_cents(int(remaining))))
+    return rows
 
 
 def _open_before(rows: dict[Any, list[tuple[Any, ...]]], key: Any) -> list[int]:

@@ -157,7 +157,8 @@ class ReportDialog(QDialog):
     """One report: its options, Run, the result in a table, and the ways out of it."""
 
     def __init__(self, db: Database, company_id: uuid.UUID, name: str, *,
-                 today: date | None = None, parent: QWidget | None = None) -> None:
+                 today: date | None = None, customer: str | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.company_id, self.name = db, company_id, name
         self.setObjectName(f"report-{name}")
@@ -175,9 +176,13 @@ class ReportDialog(QDialog):
         self.period = QLineEdit("30D")
         self.customer = QLineEdit()
         self.customer.setPlaceholderText("all customers")
+        if customer:
+            self.customer.setText(customer)
         self.style_box = QComboBox()
         self.style_box.addItems(["balance", "open-items"])
         self.details = QCheckBox("One line per open entry")
+        self.show_overdue = QCheckBox("Show overdue entries")
+        self.include_reversed = QCheckBox("Include reversed entries")
         self.aging_band = QLineEdit()
         self.aging_band.setPlaceholderText("none (e.g. 30D or 1M+CM)")
         if name == "trial-balance":
@@ -196,6 +201,8 @@ class ReportDialog(QDialog):
             form.addRow("Style", self.style_box)
             form.addRow("Customer No.", self.customer)
             form.addRow("Aging band", self.aging_band)
+            form.addRow("", self.show_overdue)
+            form.addRow("", self.include_reversed)
         else:
             form.addRow("As of", self.end)
         self.error = QLabel()
@@ -208,13 +215,23 @@ class ReportDialog(QDialog):
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
         self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.activated.connect(lambda _index: self.navigate())  # Enter / double-click
+        self.actionNavigate = QAction("&Navigate…", self)
+        self.actionNavigate.setObjectName("actionReportNavigate")
+        self.actionNavigate.setShortcut("Ctrl+Shift+I")
+        self.actionNavigate.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.actionNavigate.triggered.connect(self.navigate)
+        self.addAction(self.actionNavigate)
+        self.last_navigate: QDialog | None = None
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("run", "&Run", self.refresh),
                                 ("xlsx", "Export to &XLSX…", lambda: self._save("xlsx")),
                                 ("csv", "Export to &CSV…", lambda: self._save("csv")),
                                 ("pdf", "Save as &PDF…", lambda: self._save("pdf")),
-                                ("preview", "Print Pre&view…", self._preview)):
+                                ("preview", "Print Pre&view…", self._preview),
+                                ("navigate", "&Navigate…", self.navigate)):
             button = QPushButton(text, self)
             button.setObjectName(f"report-{key}")
             button.clicked.connect(slot)
@@ -225,6 +242,10 @@ class ReportDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
+        self.status = QLabel()
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
         self.resize(1000, 640)
         self.table: ReportTable | None = None
@@ -238,7 +259,9 @@ class ReportDialog(QDialog):
             aging_by=self.aging_by.currentText(),  # type: ignore[arg-type]
             period=self.period.text() or "30D", customer=self.customer.text() or None,
             style=self.style_box.currentText(),  # type: ignore[arg-type]
-            details=self.details.isChecked(), aging_band=self.aging_band.text() or None)
+            details=self.details.isChecked(), aging_band=self.aging_band.text() or None,
+            show_overdue=self.show_overdue.isChecked(),
+            include_reversed=self.include_reversed.isChecked())
 
     def refresh(self) -> None:
         try:
@@ -252,6 +275,40 @@ class ReportDialog(QDialog):
         self.view.resizeColumnsToContents()
         for key in ("xlsx", "csv", "pdf", "preview"):
             self.buttons[key].setEnabled(self.table is not None)
+
+    def current_row(self) -> Row | None:
+        index = self.view.currentIndex()
+        if self.table is None or not index.isValid() or index.row() >= len(self.table.rows):
+            return None
+        return self.table.rows[index.row()]
+
+    def navigate(self) -> None:
+        """Navigate from the current line: a line with a document number opens Navigate
+        (Find Entries) for it; a customer's line opens that customer's statement."""
+        from app.ui.panes.posting import NavigateDialog
+
+        row = self.current_row()
+        if row is None:
+            self.status.setText("Select a report line with a document or a customer to "
+                                "navigate from.")
+            return
+        if row.document_number:
+            self.status.setText(f"Navigate: document {row.document_number}.")
+            dialog = NavigateDialog(self.db, self.company_id, row.document_number, [], self)
+            self.last_navigate = dialog
+            dialog.exec()
+            return
+        if row.customer_number:
+            statement = ReportDialog(self.db, self.company_id, "statement",
+                                     today=_date(self.end), customer=row.customer_number,
+                                     parent=self)
+            statement.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.last_navigate = statement
+            self.status.setText(f"Opened the statement of customer {row.customer_number}.")
+            statement.show()
+            return
+        self.status.setText("This line has no document or customer to navigate to; select "
+                            "an entry's line or a customer's line.")
 
     def _save(self, fmt: str) -> None:
         if self.table is not None:

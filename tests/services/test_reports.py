@@ -199,3 +199,66 @@ def test_customer_balances(books: Books) -> None:
         ("C1", Decimal("1100.00"), Decimal("1100.00")),
         ("C2", Decimal("300.00"), Decimal("300.00"))]
     assert result.total == Decimal("1400.00")
+
+
+_STATEMENT_DETAILS = (
+    "SELECT d.document_number, d.amount, d.posting_date, e.reversed, c.number, r.reversed, "
+    "r.reversal_of_register_id FROM detailed_cust_ledg_entry d "
+    "JOIN cust_ledger_entry e ON e.id = d.cust_ledger_entry_id "
+    "JOIN customer c ON c.id = e.customer_id LEFT JOIN gl_register r ON r.id = e.register_id "
+    "WHERE NOT (d.entry_type = 'Application' AND d.applied_cust_ledger_entry_id IS NOT NULL) "
+    "ORDER BY d.posting_date, e.entry_number, d.entry_type")
+
+
+@pytest.mark.parametrize("include_reversed", [False, True])
+def test_statement_leaves_reversed_entries_out_unless_asked(books: Books,
+                                                            include_reversed: bool) -> None:
+    start, end = date(2026, 11, 1), date(2026, 11, 30)
+    result = reports.statements(books.db, books.company_id, start=start, end=end,
+                                customer_number="C2", include_reversed=include_reversed)
+    (statement,) = result.statements
+    details = [(str(doc), int(str(a)), _day(d), bool(rev), bool(reg_rev) or reg_of is not None)
+               for doc, a, d, rev, c, reg_rev, reg_of in _rows(books.db, _STATEMENT_DETAILS)
+               if c == "C2"]
+    reversed_ones = [x for x in details if x[3]]
+    # The reversed register's entry and its reversal: both flagged, both of a register that
+    # was reversed or that reverses one, netting to zero.
+    assert len(reversed_ones) == 2 and all(x[4] for x in reversed_ones)
+    assert sum(x[1] for x in reversed_ones) == 0
+    kept = [x for x in details if include_reversed or not x[3]]
+    expected = [(doc, Decimal(a) / 100) for doc, a, d, _, _ in kept if start <= d <= end]
+    assert [(r.document_number, r.amount) for r in statement.rows] == expected
+    assert int(statement.opening_balance * 100) == sum(x[1] for x in kept if x[2] < start)
+    assert int(statement.closing_balance * 100) == sum(x[1] for x in kept if x[2] <= end)
+    if statement.rows:
+        assert statement.rows[-1].balance == statement.closing_balance
+    assert (len(statement.rows) == 2) is include_reversed
+    assert result.include_reversed is include_reversed
+
+
+def test_statement_shows_overdue_entries(books: Books) -> None:
+    end = date(2026, 11, 30)
+    result = reports.statements(books.db, books.company_id, start=date(2026, 11, 1), end=end,
+                                show_overdue=True)
+    remaining: dict[object, int] = defaultdict(int)
+    for entry, amount, day in _rows(books.db, "SELECT cust_ledger_entry_id, amount, "
+                                              "posting_date FROM detailed_cust_ledg_entry"):
+        if _day(day) <= end:
+            remaining[entry] += int(str(amount))
+    expected: dict[str, list[tuple[str, date, Decimal, Decimal]]] = defaultdict(list)
+    for entry, doc, due, amount, number, rev in _rows(
+            books.db, "SELECT e.id, e.document_number, e.due_date, e.amount, c.number, "
+                      "e.reversed FROM cust_ledger_entry e JOIN customer c "
+                      "ON c.id = e.customer_id ORDER BY e.due_date, e.entry_number"):
+        if due is not None and _day(due) < end and remaining[entry] and not rev:
+            expected[str(number)].append((str(doc), _day(due), Decimal(int(str(amount))) / 100,
+                                          Decimal(remaining[entry]) / 100))
+    got = {s.customer_number: [(o.document_number, o.due_date, o.amount, o.remaining_amount)
+                               for o in s.overdue] for s in result.statements}
+    assert got == dict(expected)
+    # S1 (600 of 1,000 left), S2; S4 still open on Nov 30 (its payment came in December).
+    assert [o[0] for o in got["C1"]] == ["S1", "S2"] and got["C1"][0][3] == Decimal("600.00")
+    assert [o[0] for o in got["C2"]] == ["S4"]
+    # Without the option, no section.
+    plain = reports.statements(books.db, books.company_id, start=date(2026, 11, 1), end=end)
+    assert all(s.overdue == [] for s in plain.statements) and not plain.show_overdue

@@ -173,3 +173,97 @@ def test_printed_journal_has_proper_pages(qtbot: QtBot, window: MainWindow,
         for column in table.columns:
             for word in column.title.split():
                 assert word in chunk.split(), (number, word)
+
+
+def test_navigate_from_a_statement_line(qtbot: QtBot, db: Database,
+                                        demo: CompanyRead) -> None:
+    from PySide6.QtCore import QDate
+
+    from app.services import ledgers
+    from app.ui.panes.posting import NavigateDialog
+    from tests.ui.modal import when_modal
+
+    dialog = ReportDialog(db, demo.id, "statement", today=WORK_DATE)
+    qtbot.addWidget(dialog)
+    dialog.start.setDate(QDate(2020, 1, 1))
+    dialog.customer.setText("C10000")
+    dialog.buttons["run"].click()
+    assert dialog.table is not None
+    rows = dialog.table.rows
+    line = next(i for i, r in enumerate(rows) if r.document_number)
+    number = rows[line].document_number
+    assert number == rows[line].values[2]  # the hidden key is the shown Document No.
+    # The opening line carries nothing: the window says so, no dialog.
+    opening = next(i for i, r in enumerate(rows)
+                   if not r.document_number and not r.customer_number)
+    dialog.view.setCurrentIndex(dialog.model.index(opening, 0))
+    dialog.actionNavigate.trigger()
+    assert "no document or customer" in dialog.status.text()
+    # A line with a document number: Navigate (Ctrl+Shift+I) opens Find Entries for it.
+    dialog.view.setCurrentIndex(dialog.model.index(line, 0))
+    assert dialog.actionNavigate.shortcut().toString() == "Ctrl+Shift+I"
+    seen = when_modal(NavigateDialog, lambda d: d.reject())
+    dialog.actionNavigate.trigger()
+    assert len(seen) == 1
+    assert seen[0].windowTitle() == f"Navigate — Document No. {number}"
+    expected = ledgers.entries_for_document(db, demo.id, number)
+    assert seen[0].models["navigateCustomerView"].rowCount() == len(
+        expected.customer_entries) > 0
+    # Enter / double-click (activated) does the same.
+    seen = when_modal(NavigateDialog, lambda d: d.reject())
+    dialog.view.activated.emit(dialog.model.index(line, 1))
+    assert len(seen) == 1 and seen[0].found.document_number == number
+
+
+def test_navigate_from_a_customer_line_opens_its_statement(qtbot: QtBot, db: Database,
+                                                           demo: CompanyRead) -> None:
+    dialog = ReportDialog(db, demo.id, "customer-balances", today=WORK_DATE)
+    qtbot.addWidget(dialog)
+    assert dialog.table is not None
+    first = dialog.table.rows[0]
+    assert first.customer_number == first.values[0]
+    dialog.view.setCurrentIndex(dialog.model.index(0, 1))
+    dialog.navigate()
+    statement = dialog.last_navigate
+    assert isinstance(statement, ReportDialog) and statement.name == "statement"
+    assert statement.customer.text() == first.customer_number
+    assert statement.table is not None and statement.table.rows[0].values[1] == \
+        first.customer_number
+    statement.close()
+    # Nothing selected: it says what to select.
+    dialog.view.setCurrentIndex(dialog.model.index(-1, -1))
+    dialog.navigate()
+    assert dialog.status.text().startswith("Select a report line")
+
+
+def test_statement_options_show_overdue_and_include_reversed(qtbot: QtBot, db: Database,
+                                                             demo: CompanyRead) -> None:
+    from PySide6.QtCore import QDate
+
+    bank = journals.find_by_code(db, demo.id, "BANK")
+    register = posting.post(db, demo.id, bank.id, user_id="tester")
+    posting.reverse(db, demo.id, register.number, user_id="tester")
+    dialog = ReportDialog(db, demo.id, "statement", today=date(2026, 12, 31))
+    qtbot.addWidget(dialog)
+    dialog.start.setDate(QDate(2026, 1, 1))
+
+    def documents() -> list[str]:
+        assert dialog.table is not None
+        return [r.document_number for r in dialog.table.rows if r.document_number]
+
+    dialog.buttons["run"].click()
+    plain = documents()
+    dialog.include_reversed.setChecked(True)
+    dialog.buttons["run"].click()
+    everything = documents()
+    expected = reports.statements(db, demo.id, start=date(2026, 1, 1), end=date(2026, 12, 31),
+                                  include_reversed=True)
+    assert everything == [r.document_number for s in expected.statements for r in s.rows]
+    assert len(everything) > len(plain)
+    dialog.include_reversed.setChecked(False)
+    dialog.show_overdue.setChecked(True)
+    dialog.buttons["run"].click()
+    assert dialog.table is not None
+    assert ("Show overdue entries", "yes") in dialog.table.options
+    assert any(str(r.values[3]).startswith("Overdue entries ") for r in dialog.table.rows)
+    assert len(documents()) > len(plain)  # the overdue entries, navigable too

@@ -31,6 +31,8 @@ class ReportOptions:
     style: Literal["balance", "open-items"] = "balance"
     details: bool = False
     aging_band: str | None = None
+    show_overdue: bool = False
+    include_reversed: bool = False
 
 
 def run(db: Database, company_id: uuid.UUID, name: str, options: ReportOptions, *,
@@ -52,7 +54,8 @@ def run(db: Database, company_id: uuid.UUID, name: str, options: ReportOptions, 
         report = reports.statements(
             db, company_id, start=options.start or end.replace(day=1), end=end,
             style=options.style, customer_number=options.customer,
-            aging_period=options.aging_band, aging_by=options.aging_by)
+            aging_period=options.aging_band, aging_by=options.aging_by,
+            show_overdue=options.show_overdue, include_reversed=options.include_reversed)
         return report, tables.statements(report)
     if name == "customer-balances":
         report = reports.customer_balances(db, company_id,

@@ -26,6 +26,9 @@ class Row:
     values: tuple[Any, ...]
     style: Style = "data"
     indent: int = 0
+    # Hidden keys (never printed): what Navigate opens from this row.
+    document_number: str | None = None
+    customer_number: str | None = None
 
 
 @dataclass

@@ -57,18 +57,22 @@ def aged_receivables(report: AgedReceivables) -> ReportTable:
     for customer in report.customers:
         if report.details:
             table.rows.append(Row((customer.customer_number, customer.name, None, None,
-                                   *([None] * len(titles)), None), "group"))
+                                   *([None] * len(titles)), None), "group",
+                                  customer_number=customer.customer_number))
             for entry in customer.entries:
                 amounts: list[Any] = [None] * len(titles)
                 amounts[entry.bucket] = entry.remaining_amount
                 table.rows.append(Row(("", f"{entry.document_type} {entry.document_number}",
                                        entry.posting_date, entry.due_date, *amounts,
-                                       entry.remaining_amount), "data", 1))
+                                       entry.remaining_amount), "data", 1,
+                                      document_number=entry.document_number,
+                                      customer_number=customer.customer_number))
             table.rows.append(Row(("", f"Total {customer.customer_number}", *blank,
                                    *customer.amounts, customer.balance_due), "total"))
         else:
             table.rows.append(Row((customer.customer_number, customer.name, *customer.amounts,
-                                   customer.balance_due)))
+                                   customer.balance_due),
+                                  customer_number=customer.customer_number))
     table.rows.append(Row(("", "Total", *blank, *report.totals, report.total_balance_due),
                           "total"))
     return table
@@ -84,11 +88,14 @@ def statements(report: Statements) -> ReportTable:
     table = ReportTable(
         report.company_name, "Customer Statement", columns,
         options=[("Period", f"{report.start.isoformat()}..{report.end.isoformat()}"),
-                 ("Style", "Open Items" if open_items else "Balance")])
+                 ("Style", "Open Items" if open_items else "Balance"),
+                 ("Show overdue entries", "yes" if report.show_overdue else "no"),
+                 ("Include reversed entries", "yes" if report.include_reversed else "no")])
     extra: tuple[Any, ...] = (None,) if open_items else ()
     for statement in report.statements:
         table.rows.append(Row((None, statement.customer_number, "", statement.name,
-                               None, None, *extra, None), "group"))
+                               None, None, *extra, None), "group",
+                              customer_number=statement.customer_number))
         if statement.address:
             table.rows.append(Row((None, "", "", statement.address, None, None, *extra, None)))
         table.rows.append(Row((report.start, "", "", "Balance at start" if not open_items else
@@ -98,13 +105,27 @@ def statements(report: Statements) -> ReportTable:
             remaining = (row.remaining_amount,) if open_items else ()
             table.rows.append(Row((row.posting_date, row.document_type, row.document_number,
                                    row.description, row.due_date, row.amount, *remaining,
-                                   row.balance)))
+                                   row.balance),
+                                  document_number=row.document_number or None,
+                                  customer_number=statement.customer_number))
         table.rows.append(Row((report.end, "", "", f"Balance {statement.customer_number}",
                                None, None, *extra, statement.closing_balance), "total"))
         if statement.aging:
             cells = "   ".join(f"{title}: {amount:,.2f}" for title, amount in
                                zip(statement.aging_titles, statement.aging, strict=True))
             table.rows.append(Row((None, "Aging", "", cells, None, None, *extra, None)))
+        if report.show_overdue:
+            table.rows.append(Row((None, "", "", f"Overdue entries {statement.customer_number}",
+                                   None, None, *extra, None), "heading",
+                                  customer_number=statement.customer_number))
+            for entry in statement.overdue:
+                # Amount, then what was still open at the ending date (in the last column).
+                table.rows.append(Row((entry.posting_date, entry.document_type,
+                                       entry.document_number, entry.description,
+                                       entry.due_date, entry.amount, *extra,
+                                       entry.remaining_amount), "data", 1,
+                                      document_number=entry.document_number or None,
+                                      customer_number=statement.customer_number))
     return table
 
 
@@ -114,7 +135,8 @@ def customer_balances(report: CustomerBalances) -> ReportTable:
         [Column("No."), Column("Name"), Column("Balance", "amount"),
          Column("Overdue", "amount")],
         options=[("As of", report.as_of.isoformat())])
-    table.rows.extend(Row((line.customer_number, line.name, line.balance, line.overdue))
+    table.rows.extend(Row((line.customer_number, line.name, line.balance, line.overdue),
+                          customer_number=line.customer_number)
                       for line in report.lines)
     table.rows.append(Row(("", "Total", report.total, report.total_overdue), "total"))
     return table
