@@ -125,6 +125,7 @@ class WindowPosting(QObject):
         self.companies = companies
         self.lookups = lookups
         self.last_navigate: NavigateDialog | None = None
+        self.last_posted: QDialog | None = None  # the confirmation of the last posting
         self._build_actions()
         lookups.use_posting_actions(self.actionReverseRegister, self.actionNavigate)
         host.selection.changed.connect(lambda _c, _j: self.update_actions())
@@ -305,7 +306,42 @@ class WindowPosting(QObject):
             + (" Edit > Undo reverses the posting." if undoable else
                " It is too big to undo (reverse its register to take it back), so Edit > Undo "
                "starts again from here."))
+        self._confirm(register, count)
         return register
+
+    def _confirm(self, register: RegisterRead, count: int) -> None:
+        """The posted dialog, window-modal and non-blocking (see app/ui/panes/posted.py)."""
+        from app.ui.panes.posted import PostedDialog, posted_text
+
+        if self.last_posted is not None:
+            self.last_posted.close()
+        number = register.number
+        dialog = PostedDialog(
+            posted_text(number, count, register.total_debit, register.from_entry_number,
+                        register.to_entry_number),
+            lambda: self.show_register(number), self.payments.paymentsView.window())
+        self.last_posted = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.destroyed.connect(lambda *_: self._forget_posted(dialog))
+        dialog.open()
+
+    def _forget_posted(self, dialog: QDialog) -> None:
+        if self.last_posted is dialog:
+            self.last_posted = None
+
+    def show_register(self, number: int) -> None:
+        """G/L Registers with register ``number`` selected and the focus on it."""
+        self.show_tab("registersBox")
+        box = self.lookups.registers
+        if box is None:
+            return
+        model = box.model
+        row = next((r for r in range(model.rowCount())
+                    if getattr(model.row_at(r), "number", None) == number), None)
+        if row is not None:
+            box.view.selectRow(row)
+            box.view.scrollTo(box.model.index(row, 0))
+        box.view.setFocus()
 
     def reverse_selected(self) -> None:
         from app.services import posting
