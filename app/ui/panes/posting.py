@@ -11,7 +11,7 @@ Actions (objectName, key):
 - actionApplyEntries (Shift+F11, as Business Central): Apply Customer Entries for the
   current journal line.
 - actionTestReport: the Test Report of the journal (print / PDF from there).
-- actionPreviewPosting: Preview Posting (writes nothing).
+- actionPreviewPosting (Ctrl+Shift+F9): Preview Posting (writes nothing).
 - actionPost (F9): "Do you want to post the journal lines?", then posting on a worker
   thread behind a progress dialog with Cancel (Cancel rolls the whole posting back); the
   step "Post Journal BANK" goes on the undo stack: its undo is the reversal.
@@ -149,8 +149,9 @@ class WindowPosting(QObject):
                                   None, "Check the journal without posting; print or save "
                                         "the problems as PDF")
         self.actionPreviewPosting = a("actionPreviewPosting", "Pre&view Posting…",
-                                      self.preview, None, "Show the entries posting would "
-                                                          "write; nothing is saved")
+                                      self.preview, "Ctrl+Shift+F9",
+                                      "Show the entries posting would write; nothing is "
+                                      "saved (Ctrl+Shift+F9)")
         self.actionPost = a("actionPost", "&Post…", self.post, "F9",
                             "Post the journal's lines (F9); Edit > Undo reverses the posting")
         self.actionNavigate = a("actionNavigate", "&Navigate…", self.navigate,
@@ -313,21 +314,16 @@ class WindowPosting(QObject):
         """The posted dialog, window-modal and non-blocking (see app/ui/panes/posted.py)."""
         from app.ui.panes.posted import PostedDialog, posted_text
 
-        if self.last_posted is not None:
+        if self.last_posted is not None:  # the previous posting's, closed by now
             self.last_posted.close()
+            self.last_posted.deleteLater()
         number = register.number
         dialog = PostedDialog(
             posted_text(number, count, register.total_debit, register.from_entry_number,
                         register.to_entry_number),
             lambda: self.show_register(number), self.payments.paymentsView.window())
-        self.last_posted = dialog
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.destroyed.connect(lambda *_: self._forget_posted(dialog))
+        self.last_posted = dialog  # kept (hidden once closed) until the next posting
         dialog.open()
-
-    def _forget_posted(self, dialog: QDialog) -> None:
-        if self.last_posted is dialog:
-            self.last_posted = None
 
     def show_register(self, number: int) -> None:
         """G/L Registers with register ``number`` selected and the focus on it."""
