@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
@@ -67,14 +67,18 @@ def _when_modal(kind: type[QDialog], act: Callable[[QDialog], None]) -> list[QDi
     return when_modal(kind, act)
 
 
-def _close_posted(win: MainWindow) -> None:
+def _close_posted(win: MainWindow) -> str:
     """Posting ends with the posted dialog (window-modal, opened without blocking): close it
-    with Escape, as the user would."""
+    with Escape, as the user would; its text."""
     dialog = win.posting.last_posted
     assert dialog is not None and dialog.isVisible()
     assert dialog.objectName() == "postedDialog"
+    label = dialog.findChild(QLabel, "postedText")
+    assert label is not None
+    said = label.text()
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+    return said
 
 
 def _ledger_rows(win: MainWindow, name: str) -> list[object]:
@@ -324,7 +328,7 @@ def test_posting_too_many_lines_clears_undo_and_says_so(
     monkeypatch.setattr(operations, "UNDO_LINE_LIMIT", 1)
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
-    _close_posted(win)
+    assert "too big to undo" in _close_posted(win)
     assert "too many to keep for Undo" in boxes.questions[-1]
     assert win.editing.ops.stack.count() == 0 and not win.actionUndo.isEnabled()
     assert "too big to undo" in win.statusBar().currentMessage()
@@ -562,6 +566,7 @@ def test_posting_ends_with_the_posted_dialog_and_show_entries_selects_the_regist
     said = text.text()  # type: ignore[attr-defined]
     assert f"G/L Register {register.number} posted" in said
     assert "2 journal lines" in said and "total 1,080.00" in said
+    assert "Edit > Undo reverses the posting" in said
     assert "The journal lines were successfully posted." in win.statusBar().currentMessage()
     button = dialog.findChild(QWidget, "showEntriesButton")
     assert button is not None and button.isDefault()  # type: ignore[attr-defined]

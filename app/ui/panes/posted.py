@@ -16,12 +16,13 @@ from app.ui.formats import format_amount
 
 
 def posted_text(register_number: int, lines: int, total: Decimal, from_entry: int,
-                to_entry: int) -> str:
+                to_entry: int, *, undoable: bool = True) -> str:
     noun = "line" if lines == 1 else "lines"
     return (f"G/L Register {register_number} posted: {lines:,} journal {noun}, "
             f"total {format_amount(total)}.\n"
-            f"G/L entries {from_entry:,} to {to_entry:,}. Edit > Undo reverses the posting "
-            "while it is on the Undo list.")
+            f"G/L entries {from_entry} to {to_entry}.\n"
+            + ("Edit > Undo reverses the posting." if undoable else
+               "It is too big to undo: reverse its register to take it back."))
 
 
 class PostedDialog(QDialog):
@@ -35,6 +36,10 @@ class PostedDialog(QDialog):
         self.label = QLabel(text, self)
         self.label.setObjectName("postedText")
         self.label.setWordWrap(True)
+        heading = QLabel("The journal lines were successfully posted.", self)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
         buttons = QDialogButtonBox(self)
         self.show_button = buttons.addButton("&Show Entries",
                                              QDialogButtonBox.ButtonRole.AcceptRole)
@@ -47,6 +52,7 @@ class PostedDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.accepted.connect(show_entries)
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(self.label)
         layout.addWidget(buttons)
         self.setMinimumWidth(420)

@@ -312,6 +312,7 @@ class WindowPosting(QObject):
 
     def _confirm(self, register: RegisterRead, count: int) -> None:
         """The posted dialog, window-modal and non-blocking (see app/ui/panes/posted.py)."""
+        from app.ui.operations import UNDO_LINE_LIMIT
         from app.ui.panes.posted import PostedDialog, posted_text
 
         if self.last_posted is not None:  # the previous posting's, closed by now
@@ -320,7 +321,7 @@ class WindowPosting(QObject):
         number = register.number
         dialog = PostedDialog(
             posted_text(number, count, register.total_debit, register.from_entry_number,
-                        register.to_entry_number),
+                        register.to_entry_number, undoable=count <= UNDO_LINE_LIMIT),
             lambda: self.show_register(number), self.payments.paymentsView.window())
         self.last_posted = dialog  # kept (hidden once closed) until the next posting
         dialog.open()
