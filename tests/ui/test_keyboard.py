@@ -5,7 +5,6 @@ each step, and the data through the services."""
 
 from __future__ import annotations
 
-import gc
 import uuid
 from decimal import Decimal
 
@@ -179,12 +178,6 @@ def _back_to(qtbot: QtBot, name: str) -> None:
                     and QApplication.focusWidget().objectName() == name)
 
 
-# _collect_here: posting and its undo run on a worker thread. The dialogs closed before
-# (held by when_modal's self-referencing timer closures) are garbage in reference cycles; if
-# the collector ran on the worker thread it would free Qt wrappers there and crash the
-# process. So the test collects on the GUI thread first.
-
-
 def _apply_preview_post_and_undo_by_keys(qtbot: QtBot, window: MainWindow, db: Database,
                                          demo: CompanyRead, journal_id: uuid.UUID) -> None:
     """The lines entered: apply the first to an invoice (Shift+F11, Space, Enter), preview
@@ -250,7 +243,6 @@ def _apply_preview_post_and_undo_by_keys(qtbot: QtBot, window: MainWindow, db: D
         QTest.keyClick(_focus(), Qt.Key.Key_Return)  # Yes, the default
 
     when_modal(QMessageBox, yes)
-    gc.collect()  # see _collect_here
     _key(qtbot, Qt.Key.Key_F9)
     assert questions and questions[0].startswith("Do you want to post")
     registers = posting.list_registers(db, demo.id)
@@ -263,7 +255,6 @@ def _apply_preview_post_and_undo_by_keys(qtbot: QtBot, window: MainWindow, db: D
     assert not dialog.isVisible()
     _back_to(qtbot, "paymentsView")
 
-    gc.collect()  # see _collect_here
     _key(qtbot, Qt.Key.Key_Z, CTRL)  # Undo: the posting reversed, the lines back
     lines = payments.list_all(db, demo.id, journal_id)
     assert [p.customer_number for p in lines] == ["C10000", "C10010", "C10020"]

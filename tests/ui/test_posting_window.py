@@ -579,3 +579,27 @@ def test_posting_ends_with_the_posted_dialog_and_show_entries_selects_the_regist
     assert selected is not None and selected.number == register.number
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
                     and QApplication.focusWidget().objectName() == "registersView")
+
+
+def test_no_garbage_collection_runs_while_the_worker_runs(qtbot: QtBot) -> None:
+    """The collector would run in the worker thread if it allocated there, and freeing a Qt
+    wrapper held in a cycle off the GUI thread crashes the process (the keyboard test did,
+    on Ctrl+Z): run_busy turns it off for the job and back on after, even if the job fails."""
+    import gc
+
+    seen: list[bool] = []
+
+    def job(_progress: Callable[[str], None]) -> str:
+        seen.append(gc.isenabled())
+        return "done"
+
+    assert gc.isenabled()
+    assert steps.run_busy(None, "Test", "Working…", job) == "done"
+    assert seen == [False] and gc.isenabled()
+
+    def fails(_progress: Callable[[str], None]) -> str:
+        raise RuntimeError("the job failed")
+
+    with pytest.raises(RuntimeError, match="the job failed"):
+        steps.run_busy(None, "Test", "Working…", fails)
+    assert gc.isenabled()
