@@ -10,6 +10,7 @@ The gateway (app/ui/operations.py: ``run_long``, ``attempt_long``) is its one us
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -122,10 +123,20 @@ def run_busy(parent: QWidget | None, title: str, text: str,
         dialog.canceled.connect(cancel)
     loop = QEventLoop()
     worker.finished.connect(loop.quit)
-    worker.start()
-    if not worker.isFinished():
-        loop.exec()
-    worker.wait()
+    # No cyclic garbage collection while the worker runs: the collector runs in whichever
+    # thread allocates, and freeing a Qt wrapper (a closed dialog held in a cycle) on the
+    # worker thread crashes the process. Collect here, on the GUI thread, before and after.
+    collecting = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        worker.start()
+        if not worker.isFinished():
+            loop.exec()
+        worker.wait()
+    finally:
+        if collecting:
+            gc.enable()
     dialog.done_running = True
     dialog.close()
     dialog.deleteLater()

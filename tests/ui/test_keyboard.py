@@ -1,18 +1,25 @@
 """Keyboard alone (issue 15): F6 through every pane, Ctrl+PageDown through every tab, three
-lines entered, Ctrl+Tab out of a table; the focus widget's objectName checked at each step."""
+lines entered, one applied (Shift+F11), Preview (Ctrl+Shift+F9), Post (F9), the posted dialog
+closed (Escape), Ctrl+Z; Ctrl+Tab out of a table; the focus widget's objectName checked at
+each step, and the data through the services."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
 from app.domain.schemas import CompanyRead, JournalCreate
-from app.services import journals, payments
+from app.services import applications, journals, payments, posting
 from app.ui.main_window import MainWindow
+from app.ui.posting.apply_dialog import ApplyEntriesDialog
+from app.ui.posting.dialogs import PreviewPostingDialog
+from tests.ui.modal import when_modal
 
 NO = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -53,7 +60,7 @@ def _tab_tables(window: MainWindow) -> list[str]:
     return names
 
 
-def test_keyboard_reaches_every_pane_and_tab_and_enters_three_lines(
+def test_keyboard_reaches_every_pane_and_tab_enters_three_lines_applies_posts_and_undoes(
         qtbot: QtBot, window: MainWindow, db: Database, demo: CompanyRead) -> None:
     cash = journals.find_by_code(db, demo.id, "CASH")
     window.select_journal(cash.id)
@@ -107,7 +114,11 @@ def test_keyboard_reaches_every_pane_and_tab_and_enters_three_lines(
     assert [p.amount for p in lines[:3]] == [Decimal("-100.00"), Decimal("-250.50"),
                                              Decimal("-12.00")]
 
-    # F6 from inside an open cell editor leaves the table too
+    _apply_preview_post_and_undo_by_keys(qtbot, window, db, demo, cash.id)
+
+    # F6 from inside an open cell editor leaves the table too (from the first line's
+    # Document No., an editable cell)
+    window.paymentsView.setCurrentIndex(window.payments_model().index(0, 1))
     window.paymentsView.setFocus()
     _type(qtbot, "x")
     assert _focus().parentWidget() is window.paymentsView.viewport()
@@ -145,3 +156,111 @@ def test_shift_tab_in_an_empty_journal_creates_no_line(
     _key(qtbot, Qt.Key.Key_Tab, CTRL)
     assert payments.list_all(db, demo.id, empty.id) == []
     assert window.payments_model().rowCount() == 0
+
+
+def _focus_in(qtbot: QtBot, dialog: QWidget) -> None:
+    """A dialog takes the keyboard once it is activated (asynchronously)."""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                    and dialog.isAncestorOf(QApplication.focusWidget()))
+
+
+def _back_to(qtbot: QtBot, name: str) -> None:
+    """The focus lands on ``name`` once a dialog closes. The offscreen platform has no
+    window manager to give the main window back its activation, so the test does that."""
+    if QApplication.activeWindow() is None:
+        window = QApplication.activeModalWidget()
+        for top in QApplication.topLevelWidgets():
+            if window is None and isinstance(top, MainWindow) and top.isVisible():
+                window = top
+        assert window is not None
+        window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                    and QApplication.focusWidget().objectName() == name)
+
+
+def _apply_preview_post_and_undo_by_keys(qtbot: QtBot, window: MainWindow, db: Database,
+                                         demo: CompanyRead, journal_id: uuid.UUID) -> None:
+    """The lines entered: apply the first to an invoice (Shift+F11, Space, Enter), preview
+    (Ctrl+Shift+F9, Escape), post (F9, Enter), close the posted dialog (Escape), Ctrl+Z."""
+    window.paymentsView.setFocus()
+    # Tab after the third line started a fourth, blank one: delete it (Delete, then Y: the
+    # question's default is No)
+    _key(qtbot, Qt.Key.Key_End, CTRL)
+    assert len(payments.list_all(db, demo.id, journal_id)) == 4
+    asked: list[str] = []
+
+    def delete(box: QMessageBox) -> None:
+        _focus_in(qtbot, box)
+        asked.append(box.text())
+        QTest.keyClick(_focus(), Qt.Key.Key_Y)  # &Yes
+
+    when_modal(QMessageBox, delete)
+    _key(qtbot, Qt.Key.Key_Delete)
+    assert asked and asked[0].startswith("Do you want to delete line")
+    assert [p.customer_number for p in payments.list_all(db, demo.id, journal_id)] == [
+        "C10000", "C10010", "C10020"]
+    _back_to(qtbot, "paymentsView")
+    _key(qtbot, Qt.Key.Key_Home, CTRL)  # the first line
+    assert _focus().objectName() == "paymentsView"
+    first = window.posting.current_line()
+    assert first is not None and first.customer_number == "C10000"
+
+    seen_apply: list[str] = []
+
+    def apply(dialog: ApplyEntriesDialog) -> None:
+        _focus_in(qtbot, dialog)
+        seen_apply.append(_focus().objectName())
+        QTest.keyClick(_focus(), Qt.Key.Key_Space)  # mark the first open entry
+        QTest.keyClick(_focus(), Qt.Key.Key_Return)  # OK
+
+    when_modal(ApplyEntriesDialog, apply)
+    _key(qtbot, Qt.Key.Key_F11, SHIFT)
+    assert seen_apply == ["openEntriesView"]
+    applied = [e for e in applications.open_entries(db, demo.id, first.id).entries
+               if e.applied]
+    assert len(applied) == 1 and applied[0].amount_to_apply == Decimal("100.00")
+    _back_to(qtbot, "paymentsView")
+
+    previews: list[str] = []
+
+    def look(dialog: PreviewPostingDialog) -> None:
+        _focus_in(qtbot, dialog)
+        previews.append(dialog.objectName())
+        QTest.keyClick(_focus(), Qt.Key.Key_Escape)
+
+    when_modal(PreviewPostingDialog, look)
+    _key(qtbot, Qt.Key.Key_F9, CTRL | SHIFT)
+    assert len(previews) == 1
+    assert len(payments.list_all(db, demo.id, journal_id)) == 3  # the preview wrote nothing
+    _back_to(qtbot, "paymentsView")
+
+    registers_before = len(posting.list_registers(db, demo.id))
+    questions: list[str] = []
+
+    def yes(box: QMessageBox) -> None:
+        _focus_in(qtbot, box)
+        questions.append(box.text())
+        QTest.keyClick(_focus(), Qt.Key.Key_Return)  # Yes, the default
+
+    when_modal(QMessageBox, yes)
+    _key(qtbot, Qt.Key.Key_F9)
+    assert questions and questions[0].startswith("Do you want to post")
+    registers = posting.list_registers(db, demo.id)
+    assert len(registers) == registers_before + 1
+    assert payments.list_all(db, demo.id, journal_id) == []
+    dialog = window.posting.last_posted
+    assert dialog is not None and dialog.isVisible()
+    _back_to(qtbot, "showEntriesButton")  # the default button
+    _key(qtbot, Qt.Key.Key_Escape)  # Close: the lookups stay as they were
+    assert not dialog.isVisible()
+    _back_to(qtbot, "paymentsView")
+
+    _key(qtbot, Qt.Key.Key_Z, CTRL)  # Undo: the posting reversed, the lines back
+    lines = payments.list_all(db, demo.id, journal_id)
+    assert [p.customer_number for p in lines] == ["C10000", "C10010", "C10020"]
+    assert [r.reversed for r in posting.list_registers(db, demo.id)][-2:] == [True, True]
+    again = [e for e in applications.open_entries(db, demo.id, lines[0].id).entries
+             if e.applied]
+    assert [e.id for e in again] == [applied[0].id]
+    assert window.payments_model().rowCount() == 3
+    assert _focus().objectName() == "paymentsView"

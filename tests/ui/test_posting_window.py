@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.db import Database
@@ -48,6 +49,8 @@ def win(qtbot: QtBot, books: Books, boxes: Boxes, tmp_path: Path) -> Iterator[Ma
     main.select_company(books.company_id)
     main.select_journal(books.journal_id)
     yield main
+    if main.posting.last_posted is not None:
+        main.posting.last_posted.close()
     if main.editing.ops is not None:
         main.editing.ops.stack.clear()
 
@@ -62,6 +65,20 @@ def _show(qtbot: QtBot, window: MainWindow) -> None:
 def _when_modal(kind: type[QDialog], act: Callable[[QDialog], None]) -> list[QDialog]:
     """Run ``act`` on the next modal dialog of ``kind`` once it shows; ``act`` closes it."""
     return when_modal(kind, act)
+
+
+def _close_posted(win: MainWindow) -> str:
+    """Posting ends with the posted dialog (window-modal, opened without blocking): close it
+    with Escape, as the user would; its text."""
+    dialog = win.posting.last_posted
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.objectName() == "postedDialog"
+    label = dialog.findChild(QLabel, "postedText")
+    assert label is not None
+    said = label.text()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    return said
 
 
 def _ledger_rows(win: MainWindow, name: str) -> list[object]:
@@ -212,6 +229,7 @@ def test_f9_posts_then_undo_reverses_and_brings_the_lines_back_then_redo_posts_a
     boxes.answers = ["Yes"]
     qtbot.keyClick(win.paymentsView, Qt.Key.Key_F9)
     assert boxes.questions == [POST_QUESTION]
+    _close_posted(win)
     assert boxes.warnings == []
     registers = posting.list_registers(books.db, books.company_id)
     assert [r.number for r in registers] == [1]
@@ -263,6 +281,7 @@ def test_undo_of_a_posting_reversed_meanwhile_is_refused_and_changes_nothing(
     boxes.answers = ["Yes"]
     register = win.posting.post()
     assert register is not None
+    _close_posted(win)
     # Reversed by another program (a reversal in this window clears Edit > Undo: below).
     posting.reverse(books.db, books.company_id, register.number)
     assert [r.reversed for r in posting.list_registers(books.db, books.company_id)] == [
@@ -284,6 +303,7 @@ def test_a_reversal_in_the_window_clears_undo_and_says_so(
     books.pay("C1", "-50.00", invoice="B", document="P1")
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
+    _close_posted(win)
     assert win.actionUndo.isEnabled()
     win.posting.registers.view.selectRow(0)  # type: ignore[union-attr]
     boxes.answers = ["Yes"]
@@ -308,6 +328,7 @@ def test_posting_too_many_lines_clears_undo_and_says_so(
     monkeypatch.setattr(operations, "UNDO_LINE_LIMIT", 1)
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
+    assert "too big to undo" in _close_posted(win)
     assert "too many to keep for Undo" in boxes.questions[-1]
     assert win.editing.ops.stack.count() == 0 and not win.actionUndo.isEnabled()
     assert "too big to undo" in win.statusBar().currentMessage()
@@ -321,6 +342,7 @@ def test_undo_refused_when_a_line_number_was_taken_again(
     books.pay("C1", "-50.00", invoice="B", document="P1")
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
+    _close_posted(win)
     books.pay("C2", "-5.00", document="P9")  # takes line 10000 again
     before = dump(books.db)
     assert win.editing.ops is not None and not win.editing.ops.undo()
@@ -333,6 +355,7 @@ def test_redo_refused_when_the_journal_changed(win: MainWindow, books: Books,
     books.pay("C1", "-50.00", invoice="B", document="P1")
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
+    _close_posted(win)
     ops = win.editing.ops
     assert ops is not None and ops.undo()
     books.pay("C2", "-5.00", document="P9")  # a new line since: redo would post it too
@@ -376,6 +399,7 @@ def test_post_runs_off_the_gui_thread(win: MainWindow, books: Books, boxes: Boxe
     monkeypatch.setattr(steps._Worker, "report", spy)
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
+    _close_posted(win)
     assert threads and not any(threads)
 
 
@@ -407,6 +431,7 @@ def test_navigate_from_a_line_and_from_a_ledger_entry(
     assert seen == [("P1", 0, 0, ["A"])]  # not posted yet: what it is applied to
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
+    _close_posted(win)
     win.posting.show_tab("customerLedgerView")
     view = win.posting.ledgers["customerLedgerView"].view
     model = win.posting.ledgers["customerLedgerView"].model
@@ -430,6 +455,7 @@ def test_ledger_tabs_follow_the_company(win: MainWindow, books: Books, boxes: Bo
     books.pay("C1", "-50.00", invoice="B", document="P1")
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
+    _close_posted(win)
     assert len(_ledger_rows(win, "glEntriesView")) == 2
     for widget in win.posting.ledgers.values():
         qtmodeltester.check(widget.model)  # type: ignore[attr-defined]
@@ -516,7 +542,66 @@ def test_a_journal_too_big_for_undo_posts_without_a_step_and_says_so(
     books.pay("C2", "-10.00", document="P2")
     boxes.answers = ["Yes"]
     assert win.posting.post() is not None
+    _close_posted(win)
     assert "too many to keep for Undo" in boxes.questions[0]
     assert win.editing.ops is not None and win.editing.ops.stack.count() == 0
     assert len(_ledger_rows(win, "glEntriesView")) == 4  # the views refreshed all the same
     assert win.payments_model().rowCount() == 0
+
+
+def test_posting_ends_with_the_posted_dialog_and_show_entries_selects_the_register(
+        qtbot: QtBot, win: MainWindow, books: Books, boxes: Boxes) -> None:
+    books.pay("C1", "-1050.00", document="P1")
+    books.pay("C2", "-30.00", document="P2")
+    win.refresh_all()
+    _show(qtbot, win)
+    win.paymentsView.setFocus()
+    boxes.answers = ["Yes"]
+    qtbot.keyClick(win.paymentsView, Qt.Key.Key_F9)
+    register = posting.list_registers(books.db, books.company_id)[-1]
+    dialog = win.posting.last_posted
+    assert dialog is not None and dialog.isVisible() and dialog.isModal()
+    text = dialog.findChild(QWidget, "postedText")
+    assert text is not None
+    said = text.text()  # type: ignore[attr-defined]
+    assert f"G/L Register {register.number} posted" in said
+    assert "2 journal lines" in said and "total 1,080.00" in said
+    assert "Edit > Undo reverses the posting" in said
+    assert "The journal lines were successfully posted." in win.statusBar().currentMessage()
+    button = dialog.findChild(QWidget, "showEntriesButton")
+    assert button is not None and button.isDefault()  # type: ignore[attr-defined]
+    # Enter is Show Entries: G/L Registers, the posted register selected, the focus on it.
+    QTest.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    tabs = win.findChild(QTabWidget, "lookupTabs")
+    assert tabs is not None and tabs.currentWidget().objectName() == "registersBox"
+    selected = win.posting.lookups.selected_register()
+    assert selected is not None and selected.number == register.number
+    # The window's focus widget (the application's is None until the window manager gives
+    # the window back its activation, which the offscreen platform may never do).
+    qtbot.waitUntil(lambda: win.focusWidget() is not None
+                    and win.focusWidget().objectName() == "registersView")
+
+
+def test_no_garbage_collection_runs_while_the_worker_runs(qtbot: QtBot) -> None:
+    """The collector would run in the worker thread if it allocated there, and freeing a Qt
+    wrapper held in a cycle off the GUI thread crashes the process (the keyboard test did,
+    on Ctrl+Z): run_busy turns it off for the job and back on after, even if the job fails."""
+    import gc
+
+    seen: list[bool] = []
+
+    def job(_progress: Callable[[str], None]) -> str:
+        seen.append(gc.isenabled())
+        return "done"
+
+    assert gc.isenabled()
+    assert steps.run_busy(None, "Test", "Working…", job) == "done"
+    assert seen == [False] and gc.isenabled()
+
+    def fails(_progress: Callable[[str], None]) -> str:
+        raise RuntimeError("the job failed")
+
+    with pytest.raises(RuntimeError, match="the job failed"):
+        steps.run_busy(None, "Test", "Working…", fails)
+    assert gc.isenabled()

@@ -11,7 +11,7 @@ Actions (objectName, key):
 - actionApplyEntries (Shift+F11, as Business Central): Apply Customer Entries for the
   current journal line.
 - actionTestReport: the Test Report of the journal (print / PDF from there).
-- actionPreviewPosting: Preview Posting (writes nothing).
+- actionPreviewPosting (Ctrl+Shift+F9): Preview Posting (writes nothing).
 - actionPost (F9): "Do you want to post the journal lines?", then posting on a worker
   thread behind a progress dialog with Cancel (Cancel rolls the whole posting back); the
   step "Post Journal BANK" goes on the undo stack: its undo is the reversal.
@@ -125,6 +125,7 @@ class WindowPosting(QObject):
         self.companies = companies
         self.lookups = lookups
         self.last_navigate: NavigateDialog | None = None
+        self.last_posted: QDialog | None = None  # the confirmation of the last posting
         self._build_actions()
         lookups.use_posting_actions(self.actionReverseRegister, self.actionNavigate)
         host.selection.changed.connect(lambda _c, _j: self.update_actions())
@@ -148,8 +149,9 @@ class WindowPosting(QObject):
                                   None, "Check the journal without posting; print or save "
                                         "the problems as PDF")
         self.actionPreviewPosting = a("actionPreviewPosting", "Pre&view Posting…",
-                                      self.preview, None, "Show the entries posting would "
-                                                          "write; nothing is saved")
+                                      self.preview, "Ctrl+Shift+F9",
+                                      "Show the entries posting would write; nothing is "
+                                      "saved (Ctrl+Shift+F9)")
         self.actionPost = a("actionPost", "&Post…", self.post, "F9",
                             "Post the journal's lines (F9); Edit > Undo reverses the posting")
         self.actionNavigate = a("actionNavigate", "&Navigate…", self.navigate,
@@ -305,7 +307,38 @@ class WindowPosting(QObject):
             + (" Edit > Undo reverses the posting." if undoable else
                " It is too big to undo (reverse its register to take it back), so Edit > Undo "
                "starts again from here."))
+        self._confirm(register, count)
         return register
+
+    def _confirm(self, register: RegisterRead, count: int) -> None:
+        """The posted dialog, window-modal and non-blocking (see app/ui/panes/posted.py)."""
+        from app.ui.operations import UNDO_LINE_LIMIT
+        from app.ui.panes.posted import PostedDialog, posted_text
+
+        if self.last_posted is not None:  # the previous posting's, closed by now
+            self.last_posted.close()
+            self.last_posted.deleteLater()
+        number = register.number
+        dialog = PostedDialog(
+            posted_text(number, count, register.total_debit, register.from_entry_number,
+                        register.to_entry_number, undoable=count <= UNDO_LINE_LIMIT),
+            lambda: self.show_register(number), self.payments.paymentsView.window())
+        self.last_posted = dialog  # kept (hidden once closed) until the next posting
+        dialog.open()
+
+    def show_register(self, number: int) -> None:
+        """G/L Registers with register ``number`` selected and the focus on it."""
+        self.show_tab("registersBox")
+        box = self.lookups.registers
+        if box is None:
+            return
+        model = box.model
+        row = next((r for r in range(model.rowCount())
+                    if getattr(model.row_at(r), "number", None) == number), None)
+        if row is not None:
+            box.view.selectRow(row)
+            box.view.scrollTo(box.model.index(row, 0))
+        box.view.setFocus()
 
     def reverse_selected(self) -> None:
         from app.services import posting
