@@ -97,7 +97,7 @@ def rows(db: Database, company_id: uuid.UUID, opts: Options,
             db, company_id, as_of=as_of, period_length=period,
             customer_number=customer.number if customer is not None else None)
     except Invalid as exc:
-        if exc.field != "periodLength":
+        if exc.field not in ("periodLength", "period"):
             raise
         raise ApiError(400, "BadRequest",
                        f"periodLengthFilter '{period}': {exc.message}") from None
