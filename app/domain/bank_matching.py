@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum, StrEnum
+from typing import Protocol
 
 from app.domain.bank import StatementLine, compact_iban
 
@@ -140,26 +141,46 @@ class CustomerRef:
     name: str
 
 
-class Lookup:
+class Lookup(Protocol):
     """The indexes the matcher asks (built once per import by the service; in memory so each
     line costs a few dictionary look-ups, never a pass over every entry)."""
 
     def docs_by_token(self, token: str) -> Sequence[OpenDoc]:
-        raise NotImplementedError
+        ...
 
     def docs_of(self, customer_id: uuid.UUID) -> Sequence[OpenDoc]:
         """Open entries of a customer, oldest first."""
-        raise NotImplementedError
+        ...
 
     def customers_by_iban(self, iban: str) -> Sequence[CustomerRef]:
-        raise NotImplementedError
+        ...
 
     def customers_by_name(self, name: str) -> Sequence[tuple[CustomerRef, float]]:
         """Customers whose name is near ``name`` with the nearness (0..1), best first."""
-        raise NotImplementedError
+        ...
 
     def customer(self, customer_id: uuid.UUID) -> CustomerRef:
-        raise NotImplementedError
+        ...
+
+
+class EmptyLookup:
+    """A ``Lookup`` that knows nothing: for an import whose lines are all known already
+    (a re-import), where no line asks."""
+
+    def docs_by_token(self, token: str) -> Sequence[OpenDoc]:
+        return ()
+
+    def docs_of(self, customer_id: uuid.UUID) -> Sequence[OpenDoc]:
+        return ()
+
+    def customers_by_iban(self, iban: str) -> Sequence[CustomerRef]:
+        return ()
+
+    def customers_by_name(self, name: str) -> Sequence[tuple[CustomerRef, float]]:
+        return ()
+
+    def customer(self, customer_id: uuid.UUID) -> CustomerRef:
+        raise KeyError(customer_id)  # it found no customer, so none is asked for
 
 
 @dataclass(frozen=True)

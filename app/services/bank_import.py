@@ -306,7 +306,7 @@ def plan(db: Database, company_id: uuid.UUID, journal_id: uuid.UUID, statement: 
         credit_keys = [k for k, line in zip(keys, statement.lines, strict=True) if line.credit]
         existing = _existing_keys(session, company_id, journal_id, credit_keys)
         if all(k in existing for k in credit_keys):
-            lookup: m.Lookup = m.Lookup()  # nothing new: no line will ask (a re-import)
+            lookup: m.Lookup = m.EmptyLookup()  # nothing new: no line asks (a re-import)
         else:
             lookup = DbLookup(session, company_id, (line.counterparty_iban
                                                     for line in statement.lines if line.credit))
