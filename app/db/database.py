@@ -30,7 +30,7 @@ from app.domain.changes import ChangeSet
 from app.domain.errors import DomainError, DriverMissing, EnvironmentProblem
 
 # The newest schema this version knows; tests/db/test_migrations.py checks it is Alembic's head.
-SCHEMA_HEAD = "0008_index_audit"
+SCHEMA_HEAD = "0007_user_ids"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

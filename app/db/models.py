@@ -325,8 +325,7 @@ class GLEntry(Base):
     __tablename__ = "gl_entry"
     __table_args__ = (
         UniqueConstraint("company_id", "entry_number"),
-        # By document number alone: every query gives it (0008_index_audit).
-        Index("ix_gl_entry_document_number", "document_number"),
+        Index("ix_gl_entry_company_id_document_number", "company_id", "document_number"),
     )
 
     id: Mapped[int] = _int_key()
@@ -360,7 +359,8 @@ class CustLedgerEntry(Base):
         # remaining amounts of its open entries (a closed entry has none left).
         Index("ix_cust_ledger_entry_customer_open", "customer_id", "open", "posting_date",
               "remaining_amount"),
-        Index("ix_cust_ledger_entry_document_number", "document_number"),
+        Index("ix_cust_ledger_entry_company_id_document_number", "company_id",
+              "document_number"),
         # Only invoices have one (a partial index: payments cost nothing here).
         Index("ix_cust_ledger_entry_sales_invoice_id", "sales_invoice_id",
               sqlite_where=text("sales_invoice_id IS NOT NULL"),
