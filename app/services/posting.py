@@ -513,6 +513,17 @@ _DETAIL_COLUMNS = ("cust_ledger_entry_id", "entry_type", "posting_date", "docume
                    "unapplied")
 
 
+# Rows are converted and written this many at a time (all in the one transaction), so the
+# database form of a large plan never exists whole beside the plan. Tests patch it.
+WRITE_BATCH = 20_000
+
+
+def _batches(rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    size = max(1, WRITE_BATCH)
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
 def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan: rules.Plan,
                invoice_of_entry: dict[int, Any], *, user_id: str | None,
                source_code: str = rules.SOURCE_CODE,
@@ -548,35 +559,39 @@ def write_plan(session: Session, company_id: uuid.UUID, journal_code: str, plan:
                         "reversed_entry_number": None})
     key, day = gl.converter("account_id"), gl.converter("posting_date")
     customer = rules.CUSTOMER
-    gl.insert_converted([
-        (e.entry_number, day(e.posting_date), e.document_type, e.document_number,
-         e.external_document_number, key(e.account_id), e.account_number, e.description,
-         e.amount, customer if e.source_id is not None else "", key(e.source_id),
-         e.source_number, e.entry_number in links, links.get(e.entry_number))
-        if links else
-        (e.entry_number, day(e.posting_date), e.document_type, e.document_number,
-         e.external_document_number, key(e.account_id), e.account_number, e.description,
-         e.amount, customer if e.source_id is not None else "", key(e.source_id),
-         e.source_number)
-        for e in plan.gl_entries])
+    for chunk in _batches(plan.gl_entries):
+        gl.insert_converted([
+            (e.entry_number, day(e.posting_date), e.document_type, e.document_number,
+             e.external_document_number, key(e.account_id), e.account_number, e.description,
+             e.amount, customer if e.source_id is not None else "", key(e.source_id),
+             e.source_number, e.entry_number in links, links.get(e.entry_number))
+            if links else
+            (e.entry_number, day(e.posting_date), e.document_type, e.document_number,
+             e.external_document_number, key(e.account_id), e.account_number, e.description,
+             e.amount, customer if e.source_id is not None else "", key(e.source_id),
+             e.source_number)
+            for e in chunk])
     progress("gl entries")
-    BulkTable(session, CustLedgerEntry.__table__, _CUST_COLUMNS, {
+    cust = BulkTable(session, CustLedgerEntry.__table__, _CUST_COLUMNS, {
         **common, **new_entry, "due_date": None, "pmt_discount_date": None,
         "original_pmt_disc_possible": 0, "remaining_pmt_disc_possible": 0, "reversed": False,
-        "reversed_entry_number": None}).insert_converted([
+        "reversed_entry_number": None})
+    for chunk in _batches(plan.cust_entries):
+        cust.insert_converted([
             (e.entry_number, key(e.customer_id), e.customer_number, day(e.posting_date),
              e.document_type, e.document_number, e.external_document_number, e.description,
              e.amount, e.remaining, e.open, e.closed_by_entry_number, day(e.closed_at_date))
-            for e in plan.cust_entries])
+            for e in chunk])
     progress("customer entries")
     ids = _entry_ids(session, company_id, plan, known_ids or {})
-    BulkTable(session, DetailedCustLedgEntry.__table__, _DETAIL_COLUMNS,
-              common).insert_converted([
-                  (ids[d.entry_number], d.entry_type, day(d.posting_date), d.document_type,
-                   d.document_number, key(d.customer_id), d.amount,
-                   ids[d.applied_entry_number] if d.applied_entry_number is not None else None,
-                   d.unapplied)
-                  for d in plan.details])
+    detailed = BulkTable(session, DetailedCustLedgEntry.__table__, _DETAIL_COLUMNS, common)
+    for chunk in _batches(plan.details):
+        detailed.insert_converted([
+            (ids[d.entry_number], d.entry_type, day(d.posting_date), d.document_type,
+             d.document_number, key(d.customer_id), d.amount,
+             ids[d.applied_entry_number] if d.applied_entry_number is not None else None,
+             d.unapplied)
+            for d in chunk])
     progress("detailed entries")
     apply_changes(session, plan.changes, invoice_of_entry)
     progress("applications")
