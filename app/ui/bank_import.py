@@ -20,21 +20,19 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QDropEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -726,31 +724,6 @@ def write_reviewed(parent: QWidget | None, ops: Operations, plan: ImportPlan,
         step=lambda result: BankImportStep(ops, plan, decisions, result))
 
 
-class _GridDrop(QObject):
-    """A statement file dropped on the journal grid is imported."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            mime = event.mimeData()  # type: ignore[attr-defined]
-            if mime.hasUrls() and any(u.isLocalFile() for u in mime.urls()):
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                return True
-        if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
-            urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
-            if urls:
-                event.acceptProposedAction()
-                result = run_import(self.window, Path(urls[0].toLocalFile()))
-                if result is not None:
-                    self.window.show_message(result.line())
-                return True
-        return super().eventFilter(watched, event)
-
-
 def open_bank_accounts(window: MainWindow) -> None:
     from app.ui.bank_accounts import CustomerBankAccountsDialog
 
@@ -761,43 +734,3 @@ def open_bank_accounts(window: MainWindow) -> None:
         return
     CustomerBankAccountsDialog(ops, window.company_id, customer.id,
                                f"{customer.number} {customer.display_name}", window).exec()
-
-
-def install(window: MainWindow) -> QAction:
-    """Journal > Import Bank Statement… and the drop on the journal grid."""
-    action = QAction("Import &Bank Statement…", window)
-    action.setObjectName("actionImportBankStatement")
-    action.setStatusTip("Read a CAMT.053, MT940, OFX or CSV statement into this journal, "
-                        "matched to open invoices")
-
-    def choose() -> None:
-        name, _ = QFileDialog.getOpenFileName(window, "Import Bank Statement", "",
-                                              FILE_FILTER)
-        if name:
-            result = run_import(window, Path(name))
-            if result is not None:
-                window.show_message(result.line())
-
-    action.triggered.connect(choose)
-    window.addAction(action)
-    journal_menu = window.editing.menus.get("journal")
-    if journal_menu is not None:
-        journal_menu.addSeparator()
-        journal_menu.addAction(action)
-    accounts = QAction("Customer &Bank Accounts…", window)
-    accounts.setObjectName("actionCustomerBankAccounts")
-    accounts.setStatusTip("The IBANs of the selected customer (statement lines are matched "
-                          "by them)")
-    accounts.triggered.connect(lambda: open_bank_accounts(window))
-    window.addAction(accounts)
-    master = window.editing.menus.get("masterData")
-    if master is not None:
-        master.addSeparator()
-        master.addAction(accounts)
-    grid = window.paymentsView
-    grid.setAcceptDrops(True)
-    grid.viewport().setAcceptDrops(True)
-    drop = _GridDrop(window)
-    grid.viewport().installEventFilter(drop)
-    window._bank_drop = drop  # type: ignore[attr-defined]  # kept alive with the window
-    return action

@@ -10,12 +10,13 @@ polls its ``ChangeWatcher``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from app.db import Database
-from app.db.listen import Listener, start_listening
+if TYPE_CHECKING:  # the database layers load after the first paint (DESIGN.md 7)
+    from app.db import Database
+    from app.db.listen import Listener
 
 
 class LiveRefresh(QObject):
@@ -36,6 +37,8 @@ class LiveRefresh(QObject):
         self.detach()
         if db is None or db.is_sqlite:
             return
+        from app.db.listen import start_listening
+
         self.db = db
         self.listener = start_listening(db)
 

@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = self.helpMenu = menu.addMenu("&Help")
         help_menu.addAction(self.actionAbout)
-        from app.ui.report_views import install as install_reports
+        from app.ui.reports_menu import install as install_reports
         install_reports(self)  # the Reports menu (reports, Export View, No. Series)
 
         toolbar = self.mainToolBar = self.addToolBar("Main")
@@ -285,9 +285,9 @@ class MainWindow(QMainWindow):
         from app.ui.api_server import install as install_api_server
 
         install_api_server(self)  # Tools menu: the local API (app/ui/api_server.py)
-        from app.ui import bank_import  # Journal > Import Bank Statement…, drop on the grid
+        from app.ui import bank_import_menu  # Journal > Import Bank Statement…, drop on the grid
 
-        self.actionImportBankStatement = bank_import.install(self)
+        self.actionImportBankStatement = bank_import_menu.install(self)
         self._enable_journal_actions()
         from app.ui import window_polish
 

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.domain.errors import DomainError
 from app.io.reports import writers
-from app.io.reports.run import REPORTS, TITLES, ReportOptions, run
+from app.io.reports.catalog import TITLES
+from app.io.reports.run import ReportOptions, run
 from app.io.reports.table import Column, ReportTable, Row, cell_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -393,33 +394,6 @@ def open_report(window: Any, name: str) -> ReportDialog | None:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
-
-
-def install(window: Any) -> None:
-    """Add the Reports menu to the main window (before Help)."""
-    from app.ui.number_series_dialog import open_number_series
-
-    menu = window.menuBar().addMenu("&Reports")
-    menu.setObjectName("reportsMenu")
-    help_action = getattr(window, "helpMenu", None)
-    if help_action is not None:
-        window.menuBar().insertMenu(help_action.menuAction(), menu)
-    for name in REPORTS:
-        action = QAction(f"{TITLES[name]}…", window)
-        action.setObjectName(f"actionReport-{name}")
-        action.triggered.connect(lambda _=False, n=name: open_report(window, n))
-        menu.addAction(action)
-    menu.addSeparator()
-    for fmt in ("xlsx", "csv"):
-        action = QAction(f"Export View to {fmt.upper()}…", window)
-        action.setObjectName(f"actionExportView-{fmt}")
-        action.triggered.connect(lambda _=False, f=fmt: export_view(window, f))
-        menu.addAction(action)
-    menu.addSeparator()
-    series = QAction("No. &Series…", window)
-    series.setObjectName("actionNumberSeries")
-    series.triggered.connect(lambda: open_number_series(window))
-    menu.addAction(series)
 
 
 # --- printing a table on proper pages (the journal, a report) -----------------------------------

@@ -3,6 +3,7 @@ demo database with its settings isolated in a temp file."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,10 @@ def settings_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def window(qtbot: QtBot, db: Database, demo: CompanyRead,
            settings_path: Path) -> Iterator[MainWindow]:
+    # Collect what earlier tests left (tests/test_cli_bank.py before this file segfaulted
+    # in MainWindow(), at the grid's viewport(), only when a cyclic collection happened to
+    # run inside the construction: with gc disabled it passes). Root cause not pinned yet.
+    gc.collect()
     main = MainWindow(Settings(settings_path))
     qtbot.addWidget(main)
     main.set_database(db)

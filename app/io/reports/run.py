@@ -12,12 +12,9 @@ from app.db import Database
 from app.domain.errors import Invalid
 from app.domain.reporting import AgingBy
 from app.io.reports import tables
+from app.io.reports.catalog import REPORTS
 from app.io.reports.table import ReportTable
 from app.services import reports
-
-REPORTS = ("trial-balance", "aged-receivables", "statement", "customer-balances")
-TITLES = {"trial-balance": "Trial Balance", "aged-receivables": "Aged Accounts Receivable",
-          "statement": "Customer Statement", "customer-balances": "Customer Balances"}
 
 
 @dataclass(frozen=True)
